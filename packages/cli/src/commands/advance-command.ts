@@ -1,0 +1,50 @@
+import type { Command } from 'commander';
+import { advance, SwitchbackError } from '@switchback/engine';
+import type { PhaseId } from '@switchback/core';
+import { resolveChange } from '../change-arg.js';
+import { actorOf, outputOf, withLedger, type GlobalOptions } from '../cli-context.js';
+import { executorRenderer, exitCodeOf, renderResult } from '../render-executor.js';
+
+interface AdvanceOptions extends GlobalOptions {
+  to?: PhaseId;
+  override?: string[];
+}
+
+export function advanceCommand(program: Command): void {
+  program
+    .command('advance')
+    .argument('<change>', 'a change file (registers it on first use) or the id of a change in the ledger')
+    .description('Take the next step of a change: finish a half-done phase, the next rollout step, or the next phase once its gates pass.')
+    .option('--to <phase>', 'keep advancing until this phase is applied')
+    .option('--override <gate=reason...>', 'pass a gate regardless, with the reason recorded in the ledger')
+    .addHelpText('after', `
+Every step runs once: re-running after a crash or a kill finishes the job.
+DDL waits at most execution.lockTimeout for its lock, then retries with backoff.
+
+Exit codes: 0 applied (or nothing left to do), 1 a gate, verification or step
+stopped it (see the reason), 2 bad input or the database could not be used.
+
+Examples:
+  switchback advance changes/0001-contract-into-customer.yaml
+  switchback advance 0001-contract-into-customer --to backfill
+  switchback advance 0001-contract-into-customer --override read-switch-soak="incident fix, approved by ana"`)
+    .action(async (change: string, options: AdvanceOptions, cmd: Command) => {
+      const o = { ...cmd.optsWithGlobals<AdvanceOptions>(), ...options };
+      const out = outputOf(o);
+      const overrides = Object.fromEntries(
+        (o.override ?? []).map((s) => {
+          const i = s.indexOf('=');
+          if (i <= 0 || !s.slice(i + 1).trim()) throw new SwitchbackError(`--override needs gate=reason (got "${s}"): the reason is recorded in the ledger.`);
+          return [s.slice(0, i), s.slice(i + 1).trim()];
+        }),
+      );
+      const actor = actorOf(o);
+      const result = await withLedger(o, `advance ${change}`, async (db) => {
+        const id = await resolveChange(db, change, actor);
+        return advance(db, id, { actor, holder: `switchback advance ${id} (${actor}, pid ${process.pid})`, onEvent: executorRenderer(out), overrides, ...(o.to ? { to: o.to } : {}) });
+      });
+      if (o.json) out.out(JSON.stringify(result, null, 2));
+      renderResult(out, result);
+      process.exitCode = exitCodeOf(result);
+    });
+}

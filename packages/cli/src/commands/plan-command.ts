@@ -1,0 +1,98 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Command } from 'commander';
+import { ChangeFileError, planChange, problemAt, renderPlanMarkdown, renderPlanText, type Plan } from '@switchback/core';
+import { getChange, openDatabase, PgliteDb, readSchema, SwitchbackError, type Db } from '@switchback/engine';
+import { readChangeFile } from '../change-arg.js';
+import { outputOf, type GlobalOptions } from '../cli-context.js';
+
+interface PlanOptions extends GlobalOptions {
+  format?: 'text' | 'json' | 'markdown';
+  schema?: string;
+  verbose?: boolean;
+}
+
+export function planCommand(program: Command): void {
+  program
+    .command('plan')
+    .argument('<file>', 'change file, e.g. changes/0001-contract-into-customer.yaml')
+    .description('Print the phased plan for a change: per phase the forward and backward SQL, verification, gates, flags and the application changes.')
+    .option('--format <format>', 'text (default), json, or markdown (a pull-request description with Mermaid diagrams)')
+    .option('--schema <sql>', 'plan against this schema (a .sql file or a directory of migrations) instead of the database')
+    .option('-v, --verbose', 'include SQL and code sketches in text output')
+    .addHelpText('after', `
+The plan is made against the schema of the target database (DATABASE_URL, or the
+embedded database in .switchback/), or against --schema. A change already in the
+ledger shows the plan stored when it was registered.
+
+Examples:
+  switchback plan changes/0001-contract-into-customer.yaml
+  switchback plan changes/0001-contract-into-customer.yaml --format markdown > PLAN.md
+  switchback plan changes/0001-contract-into-customer.yaml --schema migrations/ --json`)
+    .action(async (file: string, options: PlanOptions, cmd: Command) => {
+      const o = { ...cmd.optsWithGlobals<PlanOptions>(), ...options };
+      const format = o.json ? 'json' : (o.format ?? 'text');
+      if (!['text', 'json', 'markdown'].includes(format)) throw new SwitchbackError(`--format must be text, json or markdown (got "${format}").`);
+      const { spec, text } = readChangeFile(file);
+      const plan = await makePlan(o, spec, text);
+      const out = outputOf(o);
+      if (format === 'json') out.out(JSON.stringify(plan, null, 2));
+      else if (format === 'markdown') out.out(renderPlanMarkdown(plan));
+      else out.out(renderPlanText(plan, { color: out.color, verbose: !!o.verbose }));
+    });
+}
+
+async function makePlan(o: PlanOptions, spec: ReturnType<typeof readChangeFile>['spec'], text: string): Promise<Plan> {
+  const db = await schemaDatabase(o);
+  try {
+    const stored = await storedPlan(db, spec.id);
+    if (stored) return stored;
+    const result = planChange(spec, await readSchema(db));
+    if (!result.ok) throw new ChangeFileError(result.problems.map((p) => problemAt(text, spec.file, p.field, p.message)));
+    return result.plan;
+  } finally {
+    await db.close();
+  }
+}
+
+async function storedPlan(db: Db, id: string): Promise<Plan | undefined> {
+  const { rows } = await db.query<{ t: string | null }>(`SELECT to_regclass('switchback.changes')::text AS t`);
+  if (!rows[0]?.t) return undefined;
+  return (await getChange(db, id))?.plan;
+}
+
+/** The database whose schema the plan is made against: --schema loaded into a scratch PGlite, or the target. */
+async function schemaDatabase(o: PlanOptions): Promise<Db> {
+  if (!o.schema) {
+    const url = o.databaseUrl ?? process.env.DATABASE_URL;
+    return openDatabase({ ...(url ? { url } : {}), ...(o.dataDir ? { dataDir: o.dataDir } : {}), command: 'switchback plan' });
+  }
+  const files = sqlFiles(o.schema);
+  const db = await PgliteDb.open();
+  for (const f of files) {
+    try {
+      await db.exec(fs.readFileSync(f, 'utf8'));
+    } catch (e) {
+      await db.close();
+      throw new SwitchbackError(`${f}: the schema could not be loaded: ${e instanceof Error ? e.message : String(e)}. Fix the SQL, or pass the file that creates your tables.`);
+    }
+  }
+  return db;
+}
+
+function sqlFiles(p: string): string[] {
+  let stat: fs.Stats;
+  try {
+    stat = fs.statSync(p);
+  } catch {
+    throw new SwitchbackError(`--schema ${p}: no such file or directory.`);
+  }
+  if (!stat.isDirectory()) return [p];
+  const files = fs
+    .readdirSync(p)
+    .filter((f) => f.endsWith('.sql') && !f.endsWith('.down.sql'))
+    .sort((a, b) => a.localeCompare(b, undefined, { numeric: true }))
+    .map((f) => path.join(p, f));
+  if (!files.length) throw new SwitchbackError(`--schema ${p}: the directory has no .sql files.`);
+  return files;
+}

@@ -1,0 +1,34 @@
+import type { Command } from 'commander';
+import { rollback } from '@switchback/engine';
+import type { PhaseId } from '@switchback/core';
+import { resolveChange } from '../change-arg.js';
+import { actorOf, outputOf, withLedger, type GlobalOptions } from '../cli-context.js';
+import { executorRenderer, exitCodeOf, renderResult } from '../render-executor.js';
+
+export function rollbackCommand(program: Command): void {
+  program
+    .command('rollback')
+    .argument('<change>', 'a change file or the id of a change in the ledger')
+    .description('Undo applied phases, newest first, running each phase\'s backward steps and proving the state it returns to.')
+    .option('--to <phase>', 'undo until this phase is the last applied one ("start" undoes everything); default: one phase')
+    .addHelpText('after', `
+A half-done phase is undone first. Rolling back never loses a row written in
+between: each backward step copies back what the newer shape received.
+
+Examples:
+  switchback rollback 0001-contract-into-customer
+  switchback rollback 0001-contract-into-customer --to backfill
+  switchback rollback 0001-contract-into-customer --to start`)
+    .action(async (change: string, options: GlobalOptions & { to?: PhaseId | 'start' }, cmd: Command) => {
+      const o = { ...cmd.optsWithGlobals<GlobalOptions & { to?: PhaseId | 'start' }>(), ...options };
+      const out = outputOf(o);
+      const actor = actorOf(o);
+      const result = await withLedger(o, `rollback ${change}`, async (db) => {
+        const id = await resolveChange(db, change, actor);
+        return rollback(db, id, { actor, holder: `switchback rollback ${id} (${actor}, pid ${process.pid})`, onEvent: executorRenderer(out), ...(o.to ? { to: o.to } : {}) });
+      });
+      if (o.json) out.out(JSON.stringify(result, null, 2));
+      renderResult(out, result);
+      process.exitCode = exitCodeOf(result);
+    });
+}

@@ -1,0 +1,52 @@
+import type { AppChange } from '../plan/plan.js';
+import type { MoveShape } from './move-columns-sql.js';
+
+interface SketchInput extends MoveShape {
+  flags: { dualWrite: string; readSwitch: string };
+  /** `SupportCustomer`, `supportCustomer`. */
+  entity: string;
+  entityVar: string;
+}
+
+/** The application changes of move-columns, in words and as TypeScript sketches using @switchback/sdk. */
+export function moveColumnsSketches(m: SketchInput): Record<'dualWrite' | 'readSwitch' | 'cutOff' | 'contract', AppChange> {
+  const names = m.columns.map((c) => c.name);
+  const list = names.join(', ');
+  const setOld = names.map((c, i) => `${c} = $${i + 2}`).join(', ');
+  const params = names.map((c) => `v.${c}`).join(', ');
+  const migration = `const migration = new Migration({ flags, change: '${m.change}', sync: 'app',
+  readFlag: '${m.flags.readSwitch}', dualWriteFlag: '${m.flags.dualWrite}' });`;
+  return {
+    dualWrite: {
+      side: 'write',
+      flag: m.flags.dualWrite,
+      summary: `Every write of ${list} goes to ${m.source} first (authoritative), then to ${m.target} behind ${m.flags.dualWrite}. A failed write to ${m.target} is recorded, never fails the request.`,
+      sketch: `${migration}
+
+await migration.write({ key: String(${m.entityVar}Id) }, {
+  old: () => db.query('UPDATE ${m.source} SET ${setOld} WHERE ${m.join} = $1', [${m.entityVar}Id, ${params}]),
+  new: () => db.query('UPDATE ${m.target} SET ${setOld} WHERE ${m.targetKey} = $1', [${m.entityVar}Id, ${params}]),
+});`,
+    },
+    readSwitch: {
+      side: 'read',
+      flag: m.flags.readSwitch,
+      summary: `Read ${list} through the migration helper: ${m.target} when ${m.flags.readSwitch} is on for this ${m.entity} (sticky per key, allow-listed tenants first), ${m.source} otherwise; the other side is read too and compared, and mismatches are recorded.`,
+      sketch: `const ${m.entityVar} = await migration.read({ key: String(id), tenant }, {
+  old: () => one(db, 'SELECT t.*, s.${names.join(', s.')} FROM ${m.target} t LEFT JOIN ${m.source} s ON s.${m.join} = t.${m.targetKey} WHERE t.${m.targetKey} = $1', [id]),
+  new: () => one(db, 'SELECT * FROM ${m.target} WHERE ${m.targetKey} = $1', [id]),
+});`,
+    },
+    cutOff: {
+      side: 'write',
+      summary: `Write ${list} to ${m.target} only. With the migration helper nothing changes in code: at cut-off its stage becomes "complete" and it calls only the new side.`,
+      sketch: `// Stage "complete": migration.write(...) runs only \`new\`, migration.read(...) only \`new\`.
+await migration.write({ key: String(${m.entityVar}Id) }, { old, new: writeNew });`,
+    },
+    contract: {
+      side: 'read',
+      summary: `Before contract, deploy code that no longer mentions ${m.source}'s ${list} or the flags: read and write ${m.target} directly and delete the migration helper calls.`,
+      sketch: `const ${m.entityVar} = await one(db, 'SELECT * FROM ${m.target} WHERE ${m.targetKey} = $1', [id]);`,
+    },
+  };
+}

@@ -1,0 +1,33 @@
+export type { Db, Queryable, QueryResult, Row, Isolation } from './db/db.js';
+export { PgCode, errorCode } from './db/db.js';
+export { PgDb, redactUrl } from './db/pg-db.js';
+export { PgliteDb } from './db/pglite-db.js';
+export { openDatabase, DEFAULT_DATA_DIR, type OpenOptions } from './db/open-database.js';
+export * from './errors.js';
+export { migrateLedger, LEDGER_VERSION, LEDGER_MIGRATIONS } from './ledger/ledger-migrations.js';
+export {
+  appendEvent,
+  readEvents,
+  verifyLedger,
+  getChange,
+  listChanges,
+  phaseRuns,
+  listFlags,
+  getFlag,
+  writeFlag,
+  type ChangeRow,
+  type FlagRow,
+  type LedgerEvent,
+  type LedgerVerification,
+  type NewEvent,
+  type PhaseRun,
+} from './ledger/ledger-store.js';
+export { readSchema } from './schema/read-schema.js';
+export { registerChange, planHash, PlanProblemsError } from './executor/register-change.js';
+export { advance, rollback, DEFAULT_PROPAGATION_MS, type ExecutorOptions, type TransitionResult, type Transition } from './executor/executor.js';
+export type { ExecutorEvent } from './executor/executor-events.js';
+export { changeStatus, allStatuses, type ChangeStatus } from './executor/status.js';
+export { evaluateGates, gatesPass, type GateResult, type GateVerdict } from './executor/gates.js';
+export { runVerification, type VerificationResult, type Mismatch } from './executor/verify.js';
+export { withLockRetry, backoffDelay, isRetryable, type RetryPolicy } from './executor/run-sql-step.js';
+export { runBackfill, type BackfillProgress, type BackfillResult } from './backfill/backfill-runner.js';

@@ -1,0 +1,120 @@
+import type { SqlClient } from '../sql-client.js';
+import { DbSnapshotSource } from './db-snapshot-source.js';
+import { evaluate, type EvalContext, type Evaluation } from './evaluate.js';
+import { explainEvaluation } from './explain.js';
+import { emptySnapshot, type Snapshot, type SnapshotSource } from './snapshot.js';
+
+/** How often the client reloads its snapshot unless told otherwise. */
+export const DEFAULT_POLL_MS = 1000;
+
+/** Settings for {@link FlagClient}. */
+export interface FlagClientOptions {
+  /** Reload interval in milliseconds (default {@link DEFAULT_POLL_MS}). */
+  pollMs?: number;
+  /** Told about every failed load; the client keeps serving its last snapshot. */
+  onError?: (error: unknown) => void;
+}
+
+/**
+ * Evaluates flags and reads change phases from an in-memory snapshot, so an
+ * evaluation never touches the network and never throws. The snapshot is
+ * reloaded in the background; a failed reload keeps the last good snapshot.
+ *
+ * @example
+ * const flags = await FlagClient.start(pool, { onError: (e) => log.warn(e) });
+ * if (flags.isEnabled('ReadContractDetailsFromCustomer', { key: customerId })) { ... }
+ */
+export class FlagClient {
+  private current: Snapshot = emptySnapshot();
+  private inFlight: Promise<void> | undefined;
+  private queued: Promise<void> | undefined;
+  private timer: NodeJS.Timeout | undefined;
+
+  private constructor(
+    private readonly source: SnapshotSource,
+    private readonly onError: (error: unknown) => void,
+  ) {}
+
+  /**
+   * Loads a first snapshot from the `switchback` tables and starts polling.
+   * Resolves even if that load fails (the app should boot with the database
+   * down); until a load succeeds every flag is off.
+   */
+  static start(db: SqlClient, opts: FlagClientOptions = {}): Promise<FlagClient> {
+    return FlagClient.fromSource(new DbSnapshotSource(db), opts);
+  }
+
+  /** Like {@link FlagClient.start}, reading snapshots from any {@link SnapshotSource}. */
+  static async fromSource(source: SnapshotSource, opts: FlagClientOptions = {}): Promise<FlagClient> {
+    const client = new FlagClient(source, opts.onError ?? (() => {}));
+    await client.refresh();
+    client.timer = setInterval(() => void client.refresh(), opts.pollMs ?? DEFAULT_POLL_MS);
+    client.timer.unref();
+    return client;
+  }
+
+  /** The snapshot evaluations currently read from (see `loadedAt` for its age). */
+  get snapshot(): Snapshot {
+    return this.current;
+  }
+
+  /** The value of `flag` for `ctx`; false for an unknown flag. */
+  isEnabled(flag: string, ctx: EvalContext): boolean {
+    return this.evaluate(flag, ctx).value;
+  }
+
+  /** The value of `flag` for `ctx` with its reason and bucket. */
+  evaluate(flag: string, ctx: EvalContext): Evaluation {
+    return evaluate(this.current.flags.get(flag), ctx);
+  }
+
+  /** A sentence saying why `flag` has its value for `ctx`, for logs and support. */
+  explain(flag: string, ctx: EvalContext): string {
+    const def = this.current.flags.get(flag);
+    return explainEvaluation(flag, ctx, def, evaluate(def, ctx));
+  }
+
+  /** The last phase of `changeId` whose forward steps completed; null if none or unknown. */
+  phaseOf(changeId: string): string | null {
+    return this.current.phases.get(changeId) ?? null;
+  }
+
+  /**
+   * Reloads the snapshot now. Never rejects: a failure goes to `onError`. A
+   * call made while a load is running waits for one more load after it, so
+   * the result is at least as fresh as the call.
+   */
+  refresh(): Promise<void> {
+    if (this.inFlight === undefined) {
+      this.inFlight = this.loadOnce().finally(() => {
+        this.inFlight = undefined;
+      });
+      return this.inFlight;
+    }
+    this.queued ??= this.inFlight.then(() => {
+      this.queued = undefined;
+      return this.refresh();
+    });
+    return this.queued;
+  }
+
+  /** Stops polling and waits for a running load. The last snapshot stays readable. */
+  async close(): Promise<void> {
+    clearInterval(this.timer);
+    this.timer = undefined;
+    await this.queued;
+    await this.inFlight;
+  }
+
+  private async loadOnce(): Promise<void> {
+    try {
+      this.current = await this.source.load();
+    } catch (error) {
+      try {
+        this.onError(error);
+      } catch {
+        // A throwing onError must not become an unhandled rejection in the poll loop.
+      }
+    }
+  }
+}

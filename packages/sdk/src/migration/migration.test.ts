@@ -1,0 +1,188 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { FlagDefinition } from '../flags/evaluate.js';
+import { FlagClient } from '../flags/flag-client.js';
+import { Migration, type MigrationOptions } from './migration.js';
+import type { Mismatch } from './mismatch-reporter.js';
+
+const CHANGE = 'move-contract-details';
+const READ = 'ReadContractDetailsFromCustomer';
+const DUAL = 'DualWriteContractDetails';
+const ctx = { key: 'customer-42', tenant: 'acme' };
+
+const flag = (name: string, rolloutBps: number, over: Partial<FlagDefinition> = {}): FlagDefinition => ({
+  name, enabled: true, rolloutBps, allowTenants: [], version: 1, ...over,
+});
+
+const clients: FlagClient[] = [];
+afterEach(async () => {
+  await Promise.all(clients.splice(0).map((c) => c.close()));
+});
+
+/** A Migration over a fixed snapshot: the change at `phase`, read flag at 0% or 100%. */
+async function migration(
+  phase: string | null,
+  { readOn = false, dual = flag(DUAL, 10_000), ...opts }: { readOn?: boolean; dual?: FlagDefinition } & Partial<MigrationOptions> = {},
+): Promise<Migration> {
+  const flags = await FlagClient.fromSource({
+    load: async () => ({
+      flags: new Map([[READ, flag(READ, readOn ? 10_000 : 0)], [DUAL, dual]]),
+      phases: new Map([[CHANGE, phase]]),
+      loadedAt: new Date(),
+    }),
+  });
+  clients.push(flags);
+  return new Migration({ flags, change: CHANGE, sync: 'app', readFlag: READ, dualWriteFlag: DUAL, ...opts });
+}
+
+/** Read and write sides that record what ran, in order. */
+function sides<T>(oldValue: T, newValue: T, fail: { old?: boolean; new?: boolean } = {}) {
+  const calls: string[] = [];
+  const side = (name: 'old' | 'new', value: T) => async (): Promise<T> => {
+    calls.push(name);
+    if (fail[name]) throw new Error(`${name} side down`);
+    return value;
+  };
+  const write = (name: 'old' | 'new') => async (): Promise<void> => {
+    await side(name, oldValue)();
+  };
+  return { calls, read: { old: side('old', oldValue), new: side('new', newValue) }, write: { old: write('old'), new: write('new') } };
+}
+
+describe('Migration.read', () => {
+  it.each([null, 'expand', 'dual-write', 'backfill'])('reads old only at phase %s', async (phase) => {
+    const m = await migration(phase, { readOn: true });
+    const s = sides('old', 'new');
+    expect(await m.read(ctx, s.read)).toBe('old');
+    expect(s.calls).toEqual(['old']);
+    expect(m.counters()).toMatchObject({ reads: 1, shadowCompares: 0 });
+  });
+
+  it.each(['cut-off', 'contract'])('reads new only at phase %s', async (phase) => {
+    const m = await migration(phase);
+    const s = sides('old', 'new');
+    expect(await m.read(ctx, s.read)).toBe('new');
+    expect(s.calls).toEqual(['new']);
+  });
+
+  it('shadow: returns old, compares with new and reports the mismatch', async () => {
+    const reported: Mismatch[] = [];
+    const m = await migration('read-switch', { reporter: { report: (x) => reported.push(x) }, appVersion: 'v2' });
+    expect(m.stage(ctx)).toBe('shadow');
+    const s = sides({ tier: 'gold' }, { tier: 'silver' });
+    expect(await m.read(ctx, s.read)).toEqual({ tier: 'gold' });
+    expect(s.calls.sort()).toEqual(['new', 'old']);
+    expect(m.counters()).toMatchObject({ reads: 1, shadowCompares: 1, mismatches: 1 });
+    expect(reported).toEqual([
+      { flag: READ, changeId: CHANGE, key: 'customer-42', tenant: 'acme', oldValue: { tier: 'gold' }, newValue: { tier: 'silver' }, appVersion: 'v2', at: expect.any(Date) },
+    ]);
+  });
+
+  it('live: returns new and compares with old', async () => {
+    const reported: Mismatch[] = [];
+    const m = await migration('read-switch', { readOn: true, reporter: { report: (x) => reported.push(x) } });
+    expect(m.stage(ctx)).toBe('live');
+    const s = sides({ end: new Date('2025-01-01') }, { end: new Date('2025-01-01') });
+    expect(await m.read(ctx, s.read)).toEqual({ end: new Date('2025-01-01') });
+    expect(m.counters()).toMatchObject({ shadowCompares: 1, mismatches: 0 });
+    expect(reported).toEqual([]);
+  });
+
+  it('uses a custom equality', async () => {
+    const m = await migration('read-switch');
+    await m.read(ctx, { ...sides('Gold', 'gold').read, equal: (a, b) => a.toLowerCase() === b.toLowerCase() });
+    expect(m.counters()).toMatchObject({ shadowCompares: 1, mismatches: 0 });
+  });
+
+  it('shadow: a failing new side is counted, not thrown', async () => {
+    const m = await migration('read-switch');
+    expect(await m.read(ctx, sides('old', 'new', { new: true }).read)).toBe('old');
+    expect(m.counters()).toMatchObject({ newSideErrors: 1, shadowCompares: 0, mismatches: 0 });
+  });
+
+  it('shadow: a new side that throws synchronously is counted, not thrown', async () => {
+    const m = await migration('read-switch');
+    const read = { old: async () => 'old', new: (): Promise<string> => { throw new Error('not async'); } };
+    expect(await m.read(ctx, read)).toBe('old');
+    expect(m.counters()).toMatchObject({ newSideErrors: 1 });
+  });
+
+  it('live: a failing old side is counted, not thrown', async () => {
+    const m = await migration('read-switch', { readOn: true });
+    expect(await m.read(ctx, sides('old', 'new', { old: true }).read)).toBe('new');
+    expect(m.counters()).toMatchObject({ oldSideErrors: 1, shadowCompares: 0 });
+  });
+
+  it('throws when the returned side fails', async () => {
+    await expect((await migration('read-switch')).read(ctx, sides('o', 'n', { old: true }).read)).rejects.toThrow('old side down');
+    const live = await migration('read-switch', { readOn: true });
+    await expect(live.read(ctx, sides('o', 'n', { new: true }).read)).rejects.toThrow('new side down');
+  });
+
+  it('compares one read in sampleEvery', async () => {
+    const m = await migration('read-switch', { sampleEvery: 3 });
+    const s = sides('old', 'new');
+    for (let i = 0; i < 9; i++) expect(await m.read(ctx, s.read)).toBe('old');
+    expect(s.calls.filter((c) => c === 'new')).toHaveLength(3);
+    expect(m.counters()).toMatchObject({ reads: 9, shadowCompares: 3, mismatches: 3 });
+  });
+});
+
+describe('Migration.write', () => {
+  it.each([null, 'expand'])('writes old only at phase %s', async (phase) => {
+    const m = await migration(phase);
+    const s = sides(null, null);
+    await m.write(ctx, s.write);
+    expect(s.calls).toEqual(['old']);
+  });
+
+  it.each(['dual-write', 'backfill', 'read-switch'])('writes old then new at phase %s (sync app)', async (phase) => {
+    for (const readOn of [false, true]) {
+      const m = await migration(phase, { readOn });
+      const s = sides(null, null);
+      await m.write(ctx, s.write);
+      expect(s.calls).toEqual(['old', 'new']);
+      expect(m.counters()).toMatchObject({ dualWrites: 1, dualWriteErrors: 0 });
+    }
+  });
+
+  it('leaves the copy to the database in trigger mode', async () => {
+    const m = await migration('dual-write', { sync: 'trigger' });
+    const s = sides(null, null);
+    await m.write(ctx, s.write);
+    expect(s.calls).toEqual(['old']);
+  });
+
+  it('writes new only where the dual-write flag is on for the context', async () => {
+    const m = await migration('dual-write', { dual: flag(DUAL, 0, { allowTenants: ['acme'] }) });
+    const inTenant = sides(null, null);
+    await m.write(ctx, inTenant.write);
+    expect(inTenant.calls).toEqual(['old', 'new']);
+    const elsewhere = sides(null, null);
+    await m.write({ key: 'customer-42', tenant: 'globex' }, elsewhere.write);
+    expect(elsewhere.calls).toEqual(['old']);
+  });
+
+  it('throws when the old write fails, and does not attempt new', async () => {
+    const m = await migration('dual-write');
+    const s = sides(null, null, { old: true });
+    await expect(m.write(ctx, s.write)).rejects.toThrow('old side down');
+    expect(s.calls).toEqual(['old']);
+    expect(m.counters()).toMatchObject({ dualWrites: 0, dualWriteErrors: 0 });
+  });
+
+  it('records a failed new write without throwing', async () => {
+    const m = await migration('read-switch', { readOn: true });
+    const s = sides(null, null, { new: true });
+    await expect(m.write(ctx, s.write)).resolves.toBeUndefined();
+    expect(s.calls).toEqual(['old', 'new']);
+    expect(m.counters()).toMatchObject({ dualWrites: 1, dualWriteErrors: 1 });
+  });
+
+  it.each(['cut-off', 'contract'])('writes new only at phase %s, and throws if it fails', async (phase) => {
+    const m = await migration(phase);
+    const s = sides(null, null);
+    await m.write(ctx, s.write);
+    expect(s.calls).toEqual(['new']);
+    await expect(m.write(ctx, sides(null, null, { new: true }).write)).rejects.toThrow('new side down');
+  });
+});

@@ -1,0 +1,173 @@
+import type { EvalContext } from '../flags/evaluate.js';
+import type { FlagClient } from '../flags/flag-client.js';
+import { deepEqual } from './deep-equal.js';
+import type { MismatchReporter } from './mismatch-reporter.js';
+import { stageFor, type Stage } from './stage.js';
+
+/** Compare every read in shadow and live stages unless told otherwise. */
+export const DEFAULT_SAMPLE_EVERY = 1;
+
+/** Settings for {@link Migration}. */
+export interface MigrationOptions {
+  flags: FlagClient;
+  /** The change id, as in `switchback.changes.id`. */
+  change: string;
+  /** 'trigger': the database copies writes to the new shape; 'app': {@link Migration.write} does. */
+  sync: 'trigger' | 'app';
+  /** Decides, per context, whether reads come from the new shape during read-switch. */
+  readFlag: string;
+  /** Decides, per context, whether writes also go to the new shape (sync 'app' only). */
+  dualWriteFlag: string;
+  /** In shadow and live stages, compare one read in this many (default {@link DEFAULT_SAMPLE_EVERY}). */
+  sampleEvery?: number;
+  reporter?: MismatchReporter;
+  appVersion?: string;
+}
+
+/** Both sides of a read. `equal` defaults to {@link deepEqual}. */
+export interface ReadImpl<T> {
+  old: () => Promise<T>;
+  new: () => Promise<T>;
+  equal?: (a: T, b: T) => boolean;
+}
+
+/** Both sides of a write. */
+export interface WriteImpl {
+  old: () => Promise<void>;
+  new: () => Promise<void>;
+}
+
+/** What a {@link Migration} has done since it was created. */
+export interface MigrationCounters {
+  reads: number;
+  shadowCompares: number;
+  mismatches: number;
+  /** Failures of the new side of a read while old was returned (shadow). */
+  newSideErrors: number;
+  /** Failures of the old side of a read while new was returned (live). */
+  oldSideErrors: number;
+  dualWrites: number;
+  dualWriteErrors: number;
+}
+
+type Settled<T> = { ok: true; value: T } | { ok: false; error: unknown };
+/** Runs one side, catching a rejection or a synchronous throw alike. */
+async function settle<T>(run: () => Promise<T>): Promise<Settled<T>> {
+  try {
+    return { ok: true, value: await run() };
+  } catch (error) {
+    return { ok: false, error };
+  }
+}
+
+/**
+ * Routes an application's reads and writes for one change between the old and
+ * the new shape, following the change's applied phase and its flags. The side
+ * that is returned (or written first) is authoritative: its failure is thrown.
+ * The other side's failure is counted, never thrown.
+ *
+ * @example
+ * const contracts = new Migration({ flags, change: 'move-contract-details', sync: 'app',
+ *   readFlag: 'ReadContractDetailsFromCustomer', dualWriteFlag: 'DualWriteContractDetails' });
+ * const tier = await contracts.read({ key: customerId }, { old: () => tierFromContract(id), new: () => tierFromCustomer(id) });
+ */
+export class Migration {
+  private readonly counts: MigrationCounters = {
+    reads: 0,
+    shadowCompares: 0,
+    mismatches: 0,
+    newSideErrors: 0,
+    oldSideErrors: 0,
+    dualWrites: 0,
+    dualWriteErrors: 0,
+  };
+  private compareCandidates = 0;
+
+  constructor(private readonly opts: MigrationOptions) {}
+
+  /** The stage for `ctx`, from the change's applied phase and the read flag. */
+  stage(ctx: EvalContext): Stage {
+    const { flags, change, readFlag } = this.opts;
+    return stageFor(flags.phaseOf(change), flags.isEnabled(readFlag, ctx));
+  }
+
+  /**
+   * Reads from the authoritative side for `ctx`. In shadow (old returned) and
+   * live (new returned), a sample of reads also runs the other side, at the
+   * same time, and compares; a difference goes to the reporter.
+   */
+  async read<T>(ctx: EvalContext, impl: ReadImpl<T>): Promise<T> {
+    this.counts.reads++;
+    const stage = this.stage(ctx);
+    if (stage === 'off' || stage === 'dual-write') return impl.old();
+    if (stage === 'complete') return impl.new();
+    const readOld = (): Promise<T> => impl.old();
+    const readNew = (): Promise<T> => impl.new();
+    const [primary, secondary] = stage === 'shadow' ? [readOld, readNew] : [readNew, readOld];
+    if (!this.sampled()) return primary();
+    const [main, other] = await Promise.all([settle(primary), settle(secondary)]);
+    if (!main.ok) throw main.error;
+    if (!other.ok) {
+      if (stage === 'shadow') this.counts.newSideErrors++;
+      else this.counts.oldSideErrors++;
+      return main.value;
+    }
+    const [oldValue, newValue] = stage === 'shadow' ? [main.value, other.value] : [other.value, main.value];
+    this.compare(ctx, oldValue, newValue, impl.equal ?? deepEqual);
+    return main.value;
+  }
+
+  /**
+   * Writes to the authoritative side for `ctx`: old until cut-off, then new.
+   * From dual-write to read-switch with sync 'app', a successful old write is
+   * followed by the new one when the dual-write flag is on for `ctx`.
+   */
+  async write(ctx: EvalContext, impl: WriteImpl): Promise<void> {
+    const stage = this.stage(ctx);
+    if (stage === 'complete') return impl.new();
+    await impl.old();
+    const { sync, flags, dualWriteFlag } = this.opts;
+    if (stage === 'off' || sync !== 'app' || !flags.isEnabled(dualWriteFlag, ctx)) return;
+    this.counts.dualWrites++;
+    const result = await settle(() => impl.new());
+    if (!result.ok) this.counts.dualWriteErrors++;
+  }
+
+  /** A copy of the counters. */
+  counters(): MigrationCounters {
+    return { ...this.counts };
+  }
+
+  /** Whether this shadow or live read is one of the compared sample. */
+  private sampled(): boolean {
+    const every = Math.max(1, Math.floor(this.opts.sampleEvery ?? DEFAULT_SAMPLE_EVERY));
+    return this.compareCandidates++ % every === 0;
+  }
+
+  private compare<T>(ctx: EvalContext, oldValue: T, newValue: T, equal: (a: T, b: T) => boolean): void {
+    this.counts.shadowCompares++;
+    let same: boolean;
+    try {
+      same = equal(oldValue, newValue);
+    } catch {
+      same = false; // a comparator that cannot decide is treated as a mismatch, not a failed read
+    }
+    if (same) return;
+    this.counts.mismatches++;
+    const { readFlag, change, appVersion, reporter } = this.opts;
+    try {
+      reporter?.report({
+        flag: readFlag,
+        changeId: change,
+        key: ctx.key,
+        tenant: ctx.tenant,
+        oldValue,
+        newValue,
+        appVersion,
+        at: new Date(),
+      });
+    } catch {
+      // Reporting is best effort; the read has already succeeded.
+    }
+  }
+}

@@ -1,0 +1,22 @@
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vitest/config';
+
+const src = (p: string) => fileURLToPath(new URL(p, import.meta.url));
+
+export default defineConfig({
+  resolve: {
+    alias: {
+      '@switchback/core': src('./packages/core/src/index.ts'),
+      '@switchback/engine': src('./packages/engine/src/index.ts'),
+      '@switchback/sdk': src('./packages/sdk/src/index.ts'),
+      '@switchback/example-support-desk': src('./examples/support-desk/src/index.ts'),
+    },
+  },
+  test: {
+    include: ['packages/*/src/**/*.test.ts', 'packages/*/test/**/*.test.ts', 'examples/*/src/**/*.test.ts', 'examples/*/test/**/*.test.ts'],
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
+    globalSetup: ['./test-support/global-setup.ts'],
+    reporters: ['default'],
+  },
+});
