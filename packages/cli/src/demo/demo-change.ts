@@ -20,7 +20,7 @@ export function demoChange(schema: string, sync: 'trigger' | 'app', id: string):
       from: { ...c.params.from, table: `${schema}.${c.params.from.table}` },
       to: { ...c.params.to, table: `${schema}.${c.params.to.table}` },
       rollout: [1, 10, 50, 100],
-      soak: {},
+      soak: { readSwitch: 0, cutOff: 0 },
       retention: 0,
       oldVersions: { app: 'support-desk', versions: ['1'], within: 60_000 },
     },

@@ -10,6 +10,9 @@ import { moveColumnsSketches } from './move-columns-sketches.js';
 
 type MoveChange = ChangeSpec & { params: MoveColumnsParams };
 
+/** How long reads must run from the new shape at 100% before writes to the old one stop, unless the change says. */
+export const DEFAULT_READ_SWITCH_SOAK_MS = 3_600_000;
+
 /**
  * move-columns: columns of one table move into another table joined to it
  * (the seed's support_contract.tier → support_customer.tier), then the source
@@ -140,6 +143,7 @@ function buildPlan(change: MoveChange, m: sql.MoveShape, sourceTable: TableModel
   const readOff = { enabled: false, rolloutBps: 0 };
   const readFirst = { enabled: true, rolloutBps: Math.round(p.rollout[0]! * 100) };
   const dualOn = { enabled: true, rolloutBps: 10_000 };
+  const readSoak = p.soak.readSwitch ?? DEFAULT_READ_SWITCH_SOAK_MS;
 
   const phases: Phase[] = [
     {
@@ -203,7 +207,7 @@ function buildPlan(change: MoveChange, m: sql.MoveShape, sourceTable: TableModel
       gates: [parity],
       flags: [{ flag: flags.readSwitch, forward: readFirst, backward: readOff }],
       app: [sk.readSwitch],
-      access: { writes: [{ table: m.source }, { table: m.target }], reads: [{ table: m.target, via: flags.readSwitch }] },
+      access: { writes: [{ table: m.source }, app ? { table: m.target } : { table: m.target, via: 'trigger' }], reads: [{ table: m.target, via: flags.readSwitch }] },
       rollout: { flag: flags.readSwitch, steps: p.rollout },
     },
     {
@@ -227,13 +231,13 @@ function buildPlan(change: MoveChange, m: sql.MoveShape, sourceTable: TableModel
       gates: [
         { id: 'read-flag-at-100', kind: 'flag-at-least', description: `${flags.readSwitch} is at 100%`, flag: flags.readSwitch, rolloutBps: 10_000 },
         { id: 'no-shadow-mismatches', kind: 'shadow-mismatches', description: `no shadow-read mismatch since read-switch began`, flag: flags.readSwitch, max: 0 },
-        { id: 'read-switch-soak', kind: 'soak', description: `read-switch has run for ${formatDuration(p.soak.readSwitch ?? 0)}`, phase: 'read-switch', seconds: (p.soak.readSwitch ?? 0) / 1000 },
+        { id: 'read-switch-soak', kind: 'soak', description: `read-switch has run for ${formatDuration(readSoak)}`, phase: 'read-switch', seconds: readSoak / 1000 },
         parity,
         ...(app ? oldGone : []),
       ],
       flags: [],
       app: [sk.cutOff],
-      access: { writes: [{ table: m.target }, { table: m.source, stopped: true }], reads: [{ table: m.target }] },
+      access: { writes: [{ table: m.target }, { table: m.source, stopped: true }, ...(app ? [] : [{ table: m.source, via: 'trigger' }])], reads: [{ table: m.target }] },
     },
     {
       id: 'contract',

@@ -13,7 +13,7 @@ export function moveColumnsSketches(m: SketchInput): Record<'dualWrite' | 'readS
   const names = m.columns.map((c) => c.name);
   const list = names.join(', ');
   const setOld = names.map((c, i) => `${c} = $${i + 2}`).join(', ');
-  const params = names.map((c) => `v.${c}`).join(', ');
+  const params = names.map((c) => `details.${camelCase(c)}`).join(', ');
   const migration = `const migration = new Migration({ flags, change: '${m.change}', sync: 'app',
   readFlag: '${m.flags.readSwitch}', dualWriteFlag: '${m.flags.dualWrite}' });`;
   return {
@@ -49,4 +49,8 @@ await migration.write({ key: String(${m.entityVar}Id) }, { old, new: writeNew })
       sketch: `const ${m.entityVar} = await one(db, 'SELECT * FROM ${m.target} WHERE ${m.targetKey} = $1', [id]);`,
     },
   };
+}
+
+function camelCase(name: string): string {
+  return name.replace(/_([a-z0-9])/g, (_m, ch: string) => ch.toUpperCase());
 }

@@ -131,7 +131,7 @@ describe('renderPlanMarkdown', () => {
         const rows = md.split('\n').filter((l) => /^\| \d /.test(l));
         expect(rows.map((r) => r.split(' | ')[0])).toEqual(plan.phases.map((p, i) => `| ${i + 1} ${p.id}`));
         expect(rows[3]).toContain('`ReadContractDetailsFromCustomer` off → on 1%');
-        expect(rows[4]).toContain('new only (old stopped)');
+        expect(rows[4]).toContain(plan.sync === 'trigger' ? 'new only (old kept current by trigger)' : 'new only (old stopped)');
       });
     });
   }

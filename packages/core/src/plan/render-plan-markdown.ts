@@ -107,9 +107,10 @@ function tableRoles(plan: Plan): Map<string, string> {
 }
 
 function writesText(writes: Arrow[], role: (t: string) => string): string {
-  const live = writes.filter((a) => !a.stopped).map((a) => role(a.table) + (a.via ? ` (${viaText(a)})` : ''));
-  const stopped = writes.filter((a) => a.stopped).map((a) => role(a.table));
-  return live.join(' + ') + (stopped.length ? ` only (${stopped.join(', ')} stopped)` : '');
+  const app = writes.filter((a) => !a.stopped && a.via !== 'trigger' || (a.via === 'trigger' && !writes.some((o) => o.stopped && o.table === a.table)));
+  const live = app.map((a) => role(a.table) + (a.via ? ` (${viaText(a)})` : ''));
+  const stopped = writes.filter((a) => a.stopped).map((a) => role(a.table) + (writes.some((o) => o.via === 'trigger' && o.table === a.table) ? ' kept current by trigger' : ' stopped'));
+  return live.join(' + ') + (stopped.length ? ` only (${stopped.join(', ')})` : '');
 }
 
 function rolloutText(phase: Phase, a: Arrow): string {

@@ -1,0 +1,13 @@
+import { schemaSql, seedSql } from '@switchback/example-support-desk';
+import pg from 'pg';
+const admin = new pg.Client('postgres://postgres@127.0.0.1:5432/postgres'); await admin.connect();
+await admin.query('DROP DATABASE IF EXISTS switchback_bench_exp'); await admin.query('CREATE DATABASE switchback_bench_exp');
+const c = new pg.Client('postgres://postgres@127.0.0.1:5432/switchback_bench_exp'); await c.connect();
+let t = Date.now();
+await c.query(schemaSql('app')); await c.query(seedSql('app', 1_000_000));
+console.log('seed', Date.now()-t); t=Date.now();
+await c.query('VACUUM (ANALYZE) app.support_customer, app.support_contract'); console.log('vacuum', Date.now()-t); t=Date.now();
+await c.query('ALTER TABLE app.support_customer ADD COLUMN tier text, ADD COLUMN end_date date'); await c.query('CHECKPOINT'); console.log('ckpt', Date.now()-t); t=Date.now();
+await c.query('UPDATE app.support_customer c SET tier = k.tier, end_date = k.end_date FROM app.support_contract k WHERE k.customer_id = c.id');
+console.log('single update', Date.now()-t);
+await c.end(); await admin.end();
