@@ -199,3 +199,17 @@ export async function runCli(args: string[], target: { url?: string; dataDir?: s
   const { code } = await run.exited;
   return { code, output: run.output() };
 }
+
+/** A small deterministic PRNG (mulberry32), so workloads pick the same operations every run. */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
