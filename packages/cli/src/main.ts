@@ -3,6 +3,7 @@ import { ChangeFileError, formatChangeFileProblem } from '@switchback/core';
 import { isSwitchbackError } from '@switchback/engine';
 import { advanceCommand } from './commands/advance-command.js';
 import { demoCommand } from './commands/demo-command.js';
+import { flagCommand } from './commands/flag-command.js';
 import { planCommand } from './commands/plan-command.js';
 import { rollbackCommand } from './commands/rollback-command.js';
 import { statusCommand } from './commands/status-command.js';
@@ -28,7 +29,7 @@ Quick start:
   switchback status                                where every change stands
   switchback rollback 0001-x --to backfill         go back, losing nothing`);
   program.exitOverride();
-  for (const add of [planCommand, advanceCommand, rollbackCommand, statusCommand, verifyLedgerCommand, demoCommand]) add(program);
+  for (const add of [planCommand, advanceCommand, rollbackCommand, statusCommand, flagCommand, verifyLedgerCommand, demoCommand]) add(program);
   return program;
 }
 

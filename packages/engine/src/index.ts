@@ -31,3 +31,4 @@ export { evaluateGates, gatesPass, type GateResult, type GateVerdict } from './e
 export { runVerification, type VerificationResult, type Mismatch } from './executor/verify.js';
 export { withLockRetry, backoffDelay, isRetryable, type RetryPolicy } from './executor/run-sql-step.js';
 export { runBackfill, type BackfillProgress, type BackfillResult } from './backfill/backfill-runner.js';
+export { updateFlag, FlagNotFoundError, type FlagUpdate } from './ledger/flag-store.js';

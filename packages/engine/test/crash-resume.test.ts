@@ -106,6 +106,7 @@ describe.runIf(!!serverTarget)('crash and resume on the PostgreSQL server', () =
   const ROWS = 20_000;
 
   it('a backfill killed with SIGKILL resumes at its checkpoint; parity holds and a concurrent writer loses nothing', async () => {
+    const T0 = Date.now(); const mark = (m: string) => console.log(m, Date.now() - T0);
     const t = track(await serverTarget!.create());
     const schema = 'crash_backfill';
     const o: ExampleChangeOptions = { id: 'crash-backfill', schema, sync: 'trigger', execution: SLOW_BACKFILL };
@@ -119,7 +120,7 @@ describe.runIf(!!serverTarget)('crash and resume on the PostgreSQL server', () =
     cleanups.push(() => appDb.close());
     const app = await SupportDeskApp.start({ db: appDb, version: '1', schema });
     const writer = new Workload(app, { owns: () => true, existing: ROWS, pauseMs: 2, random: seededRandom(7) });
-    writer.start();
+    mark('writer.start();'); writer.start();
     cleanups.push(async () => {
       await writer.stop();
       await app.stop();
@@ -127,7 +128,7 @@ describe.runIf(!!serverTarget)('crash and resume on the PostgreSQL server', () =
 
     const first = startCli(['advance', file, '--to', 'backfill'], { url: t.url! });
     await waitFor('backfill progress', async () => ((await backfillCheckpoint(t.db))?.batches ?? 0) >= 10, { timeoutMs: 20_000 });
-    first.kill('SIGKILL');
+    mark("first.kill('SIGKILL');"); first.kill('SIGKILL');
     expect((await first.exited).signal).toBe('SIGKILL');
     const committedAtKill = writer.stats.committed;
     await killedExecutorGone(t.db);
@@ -142,7 +143,7 @@ describe.runIf(!!serverTarget)('crash and resume on the PostgreSQL server', () =
     expect(await backfillSucceededEvents(t.db, o.id)).toEqual([]);
 
     await sleep(200); // the app writes while no executor runs
-    const second = await runCli(['advance', file, '--to', 'backfill'], { url: t.url! });
+    mark('const second = await runC'); const second = await runCli(['advance', file, '--to', 'backfill'], { url: t.url! });
     expect(second.code, second.output).toBe(0);
     await sleep(200);
     await writer.stop();
@@ -167,10 +168,11 @@ describe.runIf(!!serverTarget)('crash and resume on the PostgreSQL server', () =
     expect(await parityMismatches(t.db, schema)).toEqual([]);
     expect(await lostWrites(t.db, schema, [writer], 'old')).toEqual([]);
     expect(await lostWrites(t.db, schema, [writer], 'new')).toEqual([]);
-    expect((await verifyLedger(t.db)).ok).toBe(true);
+    mark('expect((await verifyLedge'); expect((await verifyLedger(t.db)).ok).toBe(true);
   });
 
   it('an executor killed while its DDL step waits for a lock leaves nothing applied; re-running applies each step once', async () => {
+    const T0 = Date.now(); const mark = (m: string) => console.log(m, Date.now() - T0);
     const t = track(await serverTarget!.create());
     const schema = 'crash_expand';
     // A long lock_timeout: the child sits in the ALTER TABLE's lock queue until it is killed.
@@ -186,7 +188,7 @@ describe.runIf(!!serverTarget)('crash and resume on the PostgreSQL server', () =
 
     const first = startCli(['advance', file, '--to', 'backfill'], { url: t.url! });
     const waiting = await waitFor('the expand step to wait for its lock', async () => (await cliBackends(t.db)).find((b) => b.wait === 'Lock' && /ALTER TABLE/.test(b.query)));
-    first.kill('SIGKILL');
+    mark("first.kill('SIGKILL');"); first.kill('SIGKILL');
     await first.exited;
 
     // The orphaned backend only notices its client is gone once it gets the lock; then its transaction rolls back.
@@ -199,7 +201,7 @@ describe.runIf(!!serverTarget)('crash and resume on the PostgreSQL server', () =
     expect(await stepRuns(t.db, o.id)).toEqual([]);
     expect(await stepSucceededCounts(t.db, o.id)).toEqual({});
 
-    const second = await runCli(['advance', file, '--to', 'backfill'], { url: t.url! });
+    mark('const second = await runC'); const second = await runCli(['advance', file, '--to', 'backfill'], { url: t.url! });
     expect(second.code, second.output).toBe(0);
     expect((await getChange(t.db, o.id))!.applied_phase).toBe('backfill');
     // The half-done phase run was finished, not abandoned and started again.
@@ -207,10 +209,11 @@ describe.runIf(!!serverTarget)('crash and resume on the PostgreSQL server', () =
     expect(await stepSucceededCounts(t.db, o.id)).toEqual({ 'backfill.forward.copy': 1, 'dual-write.forward.create-trigger': 1, 'expand.forward.add-columns': 1 });
     await eachStepRanOnce(t.db, o.id);
     expect(await parityMismatches(t.db, schema)).toEqual([]);
-    expect((await verifyLedger(t.db)).ok).toBe(true);
+    mark('expect((await verifyLedge'); expect((await verifyLedger(t.db)).ok).toBe(true);
   });
 
   it('an executor killed after some steps of a phase committed resumes after them and does each step once', async () => {
+    const T0 = Date.now(); const mark = (m: string) => console.log(m, Date.now() - T0);
     const t = track(await serverTarget!.create());
     const schema = 'crash_contract';
     const o: ExampleChangeOptions = { id: 'crash-contract', schema, sync: 'trigger' };
@@ -232,7 +235,7 @@ describe.runIf(!!serverTarget)('crash and resume on the PostgreSQL server', () =
       const done = (await stepRuns(t.db, o.id)).filter((s) => s.phase === 'contract').length;
       return done === 2 && (await cliBackends(t.db)).some((b) => b.wait === 'Lock' && /switchback\.flags/.test(b.query));
     });
-    first.kill('SIGKILL');
+    mark("first.kill('SIGKILL');"); first.kill('SIGKILL');
     await first.exited;
     await blocker.query('ROLLBACK');
     await killedExecutorGone(t.db);
@@ -244,7 +247,7 @@ describe.runIf(!!serverTarget)('crash and resume on the PostgreSQL server', () =
     expect(await tableExists(t.db, 'switchback_archive__crash-contract', 'support_contract')).toBe(true);
     expect((await t.db.query('SELECT name FROM switchback.flags WHERE name = $1', [READ_FLAG])).rows).toHaveLength(1);
 
-    const second = await runCli(['advance', file, '--to', 'contract'], { url: t.url! });
+    mark('const second = await runC'); const second = await runCli(['advance', file, '--to', 'contract'], { url: t.url! });
     expect(second.code, second.output).toBe(0);
     expect(second.output).toContain('contract forward (resuming where it stopped)');
     expect(second.output.match(/\(already done\)/g)).toHaveLength(2);
@@ -259,7 +262,7 @@ describe.runIf(!!serverTarget)('crash and resume on the PostgreSQL server', () =
     await eachStepRanOnce(t.db, o.id);
     expect((await t.db.query('SELECT name FROM switchback.flags WHERE name = $1', [READ_FLAG])).rows).toEqual([]);
     expect(await tableExists(t.db, 'switchback_archive__crash-contract', 'support_contract')).toBe(true);
-    expect((await verifyLedger(t.db)).ok).toBe(true);
+    mark('expect((await verifyLedge'); expect((await verifyLedger(t.db)).ok).toBe(true);
   });
 });
 
@@ -282,6 +285,7 @@ describe('crash and resume on PGlite', () => {
   }
 
   it('a data directory left by a SIGKILLed backfill reopens, and the backfill resumes there twice over', async () => {
+    const T0 = Date.now(); const mark = (m: string) => console.log(m, Date.now() - T0);
     const t = track(await pgliteTarget.create());
     const dataDir = t.dataDir!;
     const schema = 'crash_backfill';
@@ -290,7 +294,7 @@ describe('crash and resume on PGlite', () => {
     await loadExample(t.db, schema, ROWS);
     await registerChange(t.db, { ...exampleChange(o), file }, 'test');
     expect((await advance(t.db, o.id, { actor: 'test', to: 'dual-write' })).outcome).toBe('succeeded');
-    await t.db.close(); // PGlite: one process per data directory
+    mark('await t.db.close(); // PG'); await t.db.close(); // PGlite: one process per data directory
 
     // PGlite serves one process at a time, so the app writes in between the crashes rather than during them.
     const workloads: Workload[] = [];
@@ -303,7 +307,7 @@ describe('crash and resume on PGlite', () => {
       return w;
     };
 
-    await killAfterFirstBatch(file, dataDir);
+    mark('await killAfterFirstBatch'); await killAfterFirstBatch(file, dataDir);
     let db = await reopen(dataDir);
     const firstKill = (await backfillCheckpoint(db))!;
     expect(firstKill.batches).toBeGreaterThan(0);
@@ -312,7 +316,7 @@ describe('crash and resume on PGlite', () => {
     await writeFor(db, 150, 1);
     await db.close();
 
-    await killAfterFirstBatch(file, dataDir);
+    mark('await killAfterFirstBatch'); await killAfterFirstBatch(file, dataDir);
     db = await reopen(dataDir);
     const secondKill = (await backfillCheckpoint(db))!;
     expect(secondKill.batches).toBeGreaterThan(firstKill.batches);
@@ -321,7 +325,7 @@ describe('crash and resume on PGlite', () => {
     await writeFor(db, 150, 2);
     await db.close();
 
-    const last = await runCli(['advance', file, '--to', 'backfill'], { dataDir });
+    mark('const last = await runCli'); const last = await runCli(['advance', file, '--to', 'backfill'], { dataDir });
     expect(last.code, last.output).toBe(0);
 
     db = await reopen(dataDir);
@@ -338,7 +342,7 @@ describe('crash and resume on PGlite', () => {
     expect(await parityMismatches(db, schema)).toEqual([]);
     expect(await lostWrites(db, schema, workloads, 'old')).toEqual([]);
     expect(await lostWrites(db, schema, workloads, 'new')).toEqual([]);
-    expect((await verifyLedger(db)).ok).toBe(true);
+    mark('expect((await verifyLedge'); expect((await verifyLedger(db)).ok).toBe(true);
     expect(fs.existsSync(dataDir)).toBe(true);
   });
 });

@@ -1,4 +1,4 @@
-import { advance, changeStatus, migrateLedger, registerChange, rollback, verifyLedger, type Db, type ExecutorEvent, type TransitionResult } from '@switchback/engine';
+import { advance, changeStatus, migrateLedger, registerChange, rollback, updateFlag, verifyLedger, type Db, type ExecutorEvent, type TransitionResult } from '@switchback/engine';
 import { schemaSql, seedSql, SupportDeskApp, tables, Workload, type WorkloadStats } from '@switchback/example-support-desk';
 import { demoChange } from './demo-change.js';
 
@@ -125,6 +125,11 @@ async function runScenario(o: DemoOptions, mode: 'trigger' | 'app'): Promise<Sce
     if (mode === 'app') await stopOld('its writes do not reach the new columns');
     await step('advance', () => advance(o.db, id, { ...exec, to: 'backfill' }));
     await step('advance', () => advance(o.db, id, { ...exec, to: 'read-switch' }));
+    // Internal users first: one tenant reads the new shape whatever the percentage.
+    await updateFlag(o.db, 'ReadContractDetailsFromCustomer', { allowTenants: ['acme'] }, actor);
+    await v2.refresh();
+    emit({ type: 'note', message: 'tenant acme allow-listed for ReadContractDetailsFromCustomer' });
+    await settle(o.db, 200);
     await step('advance', () => advance(o.db, id, exec)); // 1% → 10%
     await settle(o.db, 300);
     await step('rollback', () => rollback(o.db, id, { ...exec, to: 'backfill' }));
