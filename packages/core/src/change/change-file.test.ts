@@ -43,7 +43,7 @@ function problemsOf(text: string, file = FILE): string[] {
   return result.problems.map(formatChangeFileProblem);
 }
 
-const defaultExecution = { lockTimeout: 2_000, lockRetries: 10, batchSize: 1_000, targetBatchTime: 100, batchPause: 0 };
+const defaultExecution = { lockTimeout: 2_000, lockRetries: 10, batchSize: 1_000, targetBatchTime: 100, batchPause: 0, propagation: 5_000 };
 
 describe('parseChangeFile: valid files', () => {
   const cases: { name: string; text: string; file: string; change: ChangeSpec }[] = [

@@ -8,6 +8,7 @@ export const DEFAULT_LOCK_TIMEOUT_MS = 2_000;
 export const DEFAULT_BATCH_SIZE = 1_000;
 export const DEFAULT_TARGET_BATCH_MS = 100;
 export const DEFAULT_LOCK_RETRIES = 10;
+export const DEFAULT_PROPAGATION_MS = 5_000;
 
 const identifier = z
   .string()
@@ -86,6 +87,8 @@ export const executionSettings = z
     /** Batches adapt their size to take about this long. */
     targetBatchTime: duration.default(DEFAULT_TARGET_BATCH_MS),
     batchPause: duration.default(0),
+    /** How long running app instances take to notice a phase change (their flag refresh interval, with margin). */
+    propagation: duration.default(DEFAULT_PROPAGATION_MS),
   })
   .default({
     lockTimeout: DEFAULT_LOCK_TIMEOUT_MS,
@@ -93,6 +96,7 @@ export const executionSettings = z
     batchSize: DEFAULT_BATCH_SIZE,
     targetBatchTime: DEFAULT_TARGET_BATCH_MS,
     batchPause: 0,
+    propagation: DEFAULT_PROPAGATION_MS,
   });
 export type ExecutionSettings = z.output<typeof executionSettings>;
 

@@ -5,6 +5,20 @@ import { withLockRetry, type RetryPolicy } from '../executor/run-sql-step.js';
 
 export const DEFAULT_MAX_BATCH_SIZE = 50_000;
 
+/**
+ * A batch must cost in proportion to its rows, not to the table. Left alone,
+ * the planner joins a batch of a few thousand source rows to the target by
+ * hashing a sequential scan of the whole target (it prices thousands of index
+ * probes above one scan), so every batch re-reads the table and the batch
+ * time jumps from milliseconds to the length of a full scan the moment the
+ * batch grows past the crossover. Steering away from sequential scans, hash
+ * and merge joins (penalties, not bans) makes it probe the target's key index
+ * once per row; where no index serves the join it still falls back to the
+ * planner's own choice, because every alternative then carries the penalty.
+ * https://www.postgresql.org/docs/current/runtime-config-query.html
+ */
+const INDEX_DRIVEN_BATCH = `SET LOCAL enable_seqscan = off; SET LOCAL enable_hashjoin = off; SET LOCAL enable_mergejoin = off`;
+
 export interface BackfillOptions {
   batchSize: number;
   /** Batches grow or shrink to take about this long (0 = fixed size). */
@@ -57,7 +71,7 @@ export async function runBackfill(db: Db, spec: BackfillSpec, at: { phaseRun: nu
     if (!range) break;
     await withLockRetry(db, at.step, o.retry, async (tx) => {
       // The backfill is the sync here: the sync triggers need not echo it.
-      await tx.exec(`SET LOCAL switchback.syncing = 'on'`);
+      await tx.exec(`SET LOCAL switchback.syncing = 'on'; ${INDEX_DRIVEN_BATCH}`);
       const changed = await tx.query(spec.batchSql, [range.lo, range.hi]);
       state.last_key = range.hi;
       state.rows_visited += range.n;

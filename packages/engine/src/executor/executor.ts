@@ -182,7 +182,7 @@ async function runPhase(s: Db, p: Position, phase: Phase, direction: 'forward' |
   const t: Transition = { kind: 'phase', phase: phase.id, direction, gates: [], steps: [], verifications: [], outcome: 'succeeded' };
   const settings = settingsOf(p.change, o);
   for (const step of steps) {
-    const outcome = await runStep(s, { change: p.change.id, phase: phase.id, phaseRun: Number(run.id), step, settings, actor: o.actor, propagationMs: o.propagationMs ?? DEFAULT_PROPAGATION_MS, ...(o.onEvent ? { onEvent: o.onEvent } : {}), ...(o.afterBatch ? { afterBatch: o.afterBatch } : {}) });
+    const outcome = await runStep(s, { change: p.change.id, phase: phase.id, phaseRun: Number(run.id), step, settings, actor: o.actor, propagationMs: o.propagationMs ?? settings.propagation ?? DEFAULT_PROPAGATION_MS, ...(o.onEvent ? { onEvent: o.onEvent } : {}), ...(o.afterBatch ? { afterBatch: o.afterBatch } : {}) });
     t.steps.push(outcome);
     if (outcome.outcome === 'failed') return failRun(s, p, run, t, o, outcome.error ?? 'step failed');
   }
