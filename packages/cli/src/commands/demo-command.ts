@@ -23,7 +23,8 @@ export function demoCommand(program: Command): void {
     .option('--mode <mode>', 'sync mode to exercise: both, trigger or app', 'both')
     .addHelpText('after', `
 Without DATABASE_URL / --database-url the demo uses a fresh embedded database in
-${DEMO_DATA_DIR}/; on a server it works in schemas of its own (support_desk_*).
+${DEMO_DATA_DIR}/; on a server it works in schemas of its own (support_desk_*),
+dropped at the end (the ledger keeps the demo's record).
 Inspect the result afterwards with:
   switchback status --data-dir ${DEMO_DATA_DIR}
 
@@ -48,7 +49,7 @@ the old version while it ran, zero parity mismatches, an intact ledger.`)
           rows,
           modes: o.mode === 'both' ? ['trigger', 'app'] : [o.mode],
           actor: actorOf(o),
-          ...(url ? { suffix: new Date().toISOString().replace(/\D/g, '').slice(0, 14) } : {}),
+          ...(url ? { suffix: new Date().toISOString().replace(/\D/g, '').slice(0, 14), cleanup: true } : {}),
           onEvent: (e) => {
             if (o.json) return;
             if (e.type === 'scenario') out.err(`\n${paint(out, 'bold', `━━ sync: ${e.mode} — change ${e.change} in schema ${e.schema}`)}`);

@@ -9,6 +9,8 @@ export interface DemoOptions {
   /** Suffix for schema and change ids, so demos on a shared server never collide. */
   suffix?: string;
   actor?: string;
+  /** Drop the demo's tables afterwards (on a shared server); the ledger keeps its record. */
+  cleanup?: boolean;
   onEvent?: (e: DemoEvent) => void;
 }
 
@@ -158,6 +160,7 @@ async function runScenario(o: DemoOptions, mode: 'trigger' | 'app'): Promise<Sce
   const verifyFailures = await o.db.query<{ n: number }>(`SELECT coalesce(sum((evidence->>'mismatchCount')::int), 0)::int AS n FROM switchback.events WHERE change_id = $1 AND action IN ('verification', 'backfill.verification') AND outcome = 'failed'`, [id]);
   const shadowMismatches = shadow.rows[0]!.n;
   const parityMismatches = verifyFailures.rows[0]!.n + shadowMismatches;
+  if (o.cleanup) await o.db.exec(`DROP SCHEMA IF EXISTS "${schema}" CASCADE; DROP SCHEMA IF EXISTS "switchback_archive__${id}" CASCADE;`);
   const writes = { attempted: old.stats.attempted + neu.stats.attempted, committed: old.stats.committed + neu.stats.committed, lost: lost.length };
   return {
     mode,
