@@ -1,35 +1,16 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { executionSettings, moveColumnsParams, type ChangeSpec } from '../change/change-spec.js';
+import { col, seedChange, seedSchema } from '../../test/seed-fixture.js';
 import { allSteps, MOVE_COLUMNS_PHASES, type Plan } from '../plan/plan.js';
-import type { SchemaModel, TableModel } from '../schema/schema-model.js';
+import type { SchemaModel } from '../schema/schema-model.js';
 import { defaultFlags, planMoveColumns } from './move-columns-intent.js';
 
-const col = (name: string, type: string, nullable = true, def: string | null = null) => ({ name, type, nullable, default: def });
-
-function seedSchema(): SchemaModel {
-  const customer: TableModel = { name: 'support_customer', schema: 'public', primaryKey: ['id'], columns: [col('id', 'bigint', false, "nextval('support_customer_id_seq'::regclass)"), col('tenant', 'text', false, "'default'::text"), col('contact_name', 'text', false), col('company_name', 'text', false), col('address', 'text')] };
-  const contract: TableModel = { name: 'support_contract', schema: 'public', primaryKey: ['id'], columns: [col('id', 'bigint', false, "nextval('support_contract_id_seq'::regclass)"), col('customer_id', 'bigint', false), col('start_date', 'date', false, 'CURRENT_DATE'), col('tier', 'text'), col('end_date', 'date')] };
-  return { tables: { support_customer: customer, support_contract: contract } };
-}
-
-function change(params: Record<string, unknown> = {}, sync: 'trigger' | 'app' = 'trigger'): ChangeSpec {
-  return {
-    id: '0001-contract-into-customer',
-    file: 'changes/0001-contract-into-customer.yaml',
-    title: 'Move contract tier and end date onto the customer',
-    intent: 'move-columns',
-    sync,
-    params: moveColumnsParams.parse({ from: { table: 'support_contract', join: 'customer_id' }, to: { table: 'support_customer' }, columns: ['tier', 'end_date'], ...params }),
-    execution: executionSettings.parse(undefined),
-  };
-}
-
-function plan(c = change(), schema = seedSchema()): Plan {
+const change = (params: Record<string, unknown> = {}, sync: 'trigger' | 'app' = 'trigger') => seedChange(sync, params);
+const plan = (c = change(), schema = seedSchema()): Plan => {
   const r = planMoveColumns(c as never, schema);
   if (!r.ok) throw new Error(JSON.stringify(r.problems));
   return r.plan;
-}
+};
 
 describe('move-columns plan', () => {
   it.each(['trigger', 'app'] as const)('has the six phases of the seed, in order (sync: %s)', (sync) => {

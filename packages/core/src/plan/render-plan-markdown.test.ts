@@ -1,60 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { executionSettings, moveColumnsParams, type ChangeSpec } from '../change/change-spec.js';
-import type { ColumnModel, SchemaModel, TableModel } from '../schema/schema-model.js';
-import { planChange } from './plan-change.js';
-import type { Plan, SyncMode } from './plan.js';
+import { seedPlan } from '../../test/seed-fixture.js';
 import { mermaidId, renderPlanMarkdown } from './render-plan-markdown.js';
 
-/** The seed's two tables, as the catalogue would describe them. */
-const seedSchema: SchemaModel = {
-  tables: {
-    support_customer: table('support_customer', [
-      column('id', 'bigint', { nullable: false }),
-      column('contact_name', 'text'),
-      column('company_name', 'text'),
-      column('address', 'text'),
-    ]),
-    support_contract: table('support_contract', [
-      column('id', 'bigint', { nullable: false }),
-      column('customer_id', 'bigint'),
-      column('start_date', 'date', { nullable: false, default: 'CURRENT_DATE' }),
-      column('tier', 'text'),
-      column('end_date', 'date'),
-    ]),
-  },
-};
-
-function table(name: string, columns: ColumnModel[]): TableModel {
-  return { name, schema: 'public', columns, primaryKey: ['id'] };
-}
-
-function column(name: string, type: string, over: Partial<ColumnModel> = {}): ColumnModel {
-  return { name, type, nullable: true, default: null, ...over };
-}
-
-/** The seed's change, every parameter default spelled out by the real schemas. */
-function seedChange(sync: SyncMode): ChangeSpec {
-  return {
-    id: '0001-contract-into-customer',
-    file: 'changes/0001-contract-into-customer.yaml',
-    title: 'Move contract tier and end date onto the customer',
-    intent: 'move-columns',
-    sync,
-    params: moveColumnsParams.parse({
-      from: { table: 'support_contract', join: 'customer_id' },
-      to: { table: 'support_customer', key: 'id' },
-      columns: ['tier', 'end_date'],
-    }),
-    execution: executionSettings.parse(undefined),
-  };
-}
-
-/** A real plan of the seed scenario, from the real planner. */
-function seedPlan(sync: SyncMode): Plan {
-  const result = planChange(seedChange(sync), seedSchema);
-  if (!result.ok) throw new Error(`test bug: the seed does not plan: ${JSON.stringify(result.problems)}`);
-  return result.plan;
-}
 
 /** The ```mermaid block of a phase section (`### Phase N: …`). */
 function phaseDiagram(markdown: string, n: number): string {

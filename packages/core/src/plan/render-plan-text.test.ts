@@ -1,41 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { executionSettings, moveColumnsParams } from '../change/change-spec.js';
-import type { ColumnModel, SchemaModel } from '../schema/schema-model.js';
-import { planChange } from './plan-change.js';
-import type { Plan, SyncMode } from './plan.js';
+import { seedPlan } from '../../test/seed-fixture.js';
 import { formatFlagState, renderPlanText, TEXT_WIDTH } from './render-plan-text.js';
-
-// The seed scenario, as in render-plan-markdown.test.ts (importing a test file would run its tests here too).
-const col = (name: string, type: string, nullable = true, dflt: string | null = null): ColumnModel => ({ name, type, nullable, default: dflt });
-const seedSchema: SchemaModel = {
-  tables: {
-    support_customer: {
-      name: 'support_customer', schema: 'public', primaryKey: ['id'],
-      columns: [col('id', 'bigint', false), col('contact_name', 'text'), col('company_name', 'text'), col('address', 'text')],
-    },
-    support_contract: {
-      name: 'support_contract', schema: 'public', primaryKey: ['id'],
-      columns: [col('id', 'bigint', false), col('customer_id', 'bigint'), col('start_date', 'date', false, 'CURRENT_DATE'), col('tier', 'text'), col('end_date', 'date')],
-    },
-  },
-};
-
-function seedPlan(sync: SyncMode): Plan {
-  const result = planChange(
-    {
-      id: '0001-contract-into-customer',
-      file: 'changes/0001-contract-into-customer.yaml',
-      title: 'Move contract tier and end date onto the customer',
-      intent: 'move-columns',
-      sync,
-      params: moveColumnsParams.parse({ from: { table: 'support_contract', join: 'customer_id' }, to: { table: 'support_customer', key: 'id' }, columns: ['tier', 'end_date'] }),
-      execution: executionSettings.parse(undefined),
-    },
-    seedSchema,
-  );
-  if (!result.ok) throw new Error(`test bug: the seed does not plan: ${JSON.stringify(result.problems)}`);
-  return result.plan;
-}
 
 const ESC = '\x1b[';
 
@@ -57,7 +22,7 @@ describe('renderPlanText', () => {
     expect(out).toMatch(/^0001-contract-into-customer: Move contract tier and end date onto the customer\n/);
     expect(out).toContain('intent move-columns · sync trigger · lock_timeout 2s');
     expect(out).toContain('flag ReadContractDetailsFromCustomer: read tier, end_date from support_customer');
-    expect(out).toContain('warning: support_contract has required columns (id)');
+    expect(renderPlanText(seedPlan('app'))).toContain('warning: sync: app relies on every running instance dual-writing');
   });
 
   it('shows flags flipped and the rollout of the read switch', () => {
