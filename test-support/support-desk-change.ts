@@ -181,8 +181,8 @@ export interface CliRun {
  * Start the built CLI as a child process. With `dataDir` the child gets no
  * DATABASE_URL, so it opens that PGlite directory.
  */
-export function startCli(args: string[], target: { url?: string; dataDir?: string }): CliRun {
-  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', SWITCHBACK_ACTOR: 'cli-child' };
+export function startCli(args: string[], target: { url?: string; dataDir?: string }, extraEnv: NodeJS.ProcessEnv = {}): CliRun {
+  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', SWITCHBACK_ACTOR: 'cli-child', ...extraEnv };
   delete env.DATABASE_URL;
   const where = target.url ? ['--database-url', target.url] : ['--data-dir', target.dataDir!];
   const child = spawn(process.execPath, [CLI_BIN, ...where, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });

@@ -27,10 +27,16 @@ export function outputOf(o: GlobalOptions): Output {
   return createOutput(o.color === false ? { color: false } : {});
 }
 
+/** The database a command works on: --database-url, DATABASE_URL, or the embedded PGlite. */
+export function openTarget(o: GlobalOptions, command: string): Promise<Db> {
+  const url = o.databaseUrl ?? process.env.DATABASE_URL;
+  const urlSource = o.databaseUrl ? '--database-url' : 'DATABASE_URL';
+  return openDatabase({ ...(url ? { url, urlSource } : {}), ...(o.dataDir ? { dataDir: o.dataDir } : {}), applicationName: `switchback ${command}`, command: `switchback ${command}` });
+}
+
 /** Open the target database (DATABASE_URL or PGlite) and bring its ledger up to date. */
 export async function withLedger<T>(o: GlobalOptions, command: string, fn: (db: Db) => Promise<T>): Promise<T> {
-  const url = o.databaseUrl ?? process.env.DATABASE_URL;
-  const db = await openDatabase({ ...(url ? { url } : {}), ...(o.dataDir ? { dataDir: o.dataDir } : {}), applicationName: `switchback ${command}`, command: `switchback ${command}` });
+  const db = await openTarget(o, command);
   try {
     await migrateLedger(db);
     return await fn(db);

@@ -20,6 +20,9 @@ export const exampleSchema = path.join(repo, 'examples/support-desk/migrations/0
 export const EXAMPLE_ID = '0001-contract-into-customer';
 export const PHASES = ['expand', 'dual-write', 'backfill', 'read-switch', 'cut-off', 'contract'] as const;
 
+/** Per-test and per-process limit for the slow ones (a loaded 2-core CI box runs them several times slower). */
+export const SLOW_MS = 150_000;
+
 /** Any ANSI escape sequence (colour, cursor movement, erase line). */
 export const ANSI = /\u001b\[[0-9;?]*[A-Za-z]/;
 
@@ -35,6 +38,7 @@ export interface RunOptions {
   cwd: string;
   /** Extra environment; DATABASE_URL is removed unless given here, so PGlite is the default target. */
   env?: Record<string, string>;
+  /** Kill the child after this long (default SLOW_MS). */
   timeoutMs?: number;
 }
 
@@ -45,7 +49,7 @@ export async function runCli(args: string[], options: RunOptions): Promise<CliRe
   if (!options.env?.DATABASE_URL) delete env.DATABASE_URL;
   delete env.SWITCHBACK_DEBUG;
   const r = await new Promise<CliResult>((resolve) => {
-    execFile(process.execPath, [bin, ...args], { env, cwd: options.cwd, timeout: options.timeoutMs ?? 60_000, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
+    execFile(process.execPath, [bin, ...args], { env, cwd: options.cwd, timeout: options.timeoutMs ?? SLOW_MS, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
       const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
       resolve({ code, stdout: String(stdout), stderr: String(stderr), output: `${stdout}${stderr}` });
     });

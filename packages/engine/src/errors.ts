@@ -11,8 +11,19 @@ export class DatabaseUnreachableError extends SwitchbackError {
   constructor(
     readonly target: string,
     readonly reason: string,
+    /** Where the URL came from, e.g. `DATABASE_URL` or `--database-url`. */
+    readonly source = 'the database URL',
   ) {
-    super(`Cannot connect to ${target}: ${reason}. Check DATABASE_URL (host, port, user, password, database name) and that the server is running.`);
+    super(`Cannot connect to ${target}: ${reason}. Check ${source} (host, port, user, password, database name) and that the server is running.`);
+  }
+}
+
+export class InvalidDatabaseUrlError extends SwitchbackError {
+  constructor(
+    readonly target: string,
+    readonly source = 'the database URL',
+  ) {
+    super(`${source} is not a PostgreSQL URL (${target}). Use a postgres://user@host:port/database URL.`);
   }
 }
 

@@ -7,7 +7,7 @@
 import fs from 'node:fs';
 import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
-import { advance, getChange, PgDb, PgliteDb, phaseRuns, readEvents, registerChange, verifyLedger, type Db, type Queryable } from '@switchback/engine';
+import { advance, ExecutorBusyError, getChange, PgDb, PgliteDb, phaseRuns, readEvents, registerChange, verifyLedger, type Db, type Queryable } from '@switchback/engine';
 import { SupportDeskApp, Workload } from '@switchback/example-support-desk';
 import { serverTarget, targets, type TestDatabase } from '../../../test-support/databases.js';
 import {
@@ -97,6 +97,13 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c().catch(() => {});
 });
 
+/** The change file in a temporary directory, removed after the test. */
+function changeFile(o: ExampleChangeOptions): string {
+  const { file, dir } = writeChangeFile(o);
+  cleanups.push(async () => fs.rmSync(dir, { recursive: true, force: true }));
+  return file;
+}
+
 function track(t: TestDatabase): TestDatabase {
   cleanups.push(() => t.drop());
   return t;
@@ -106,11 +113,10 @@ describe.runIf(!!serverTarget)('crash and resume on the PostgreSQL server', () =
   const ROWS = 20_000;
 
   it('a backfill killed with SIGKILL resumes at its checkpoint; parity holds and a concurrent writer loses nothing', async () => {
-    const T0 = Date.now(); const mark = (m: string) => console.log(m, Date.now() - T0);
     const t = track(await serverTarget!.create());
     const schema = 'crash_backfill';
     const o: ExampleChangeOptions = { id: 'crash-backfill', schema, sync: 'trigger', execution: SLOW_BACKFILL };
-    const { file } = writeChangeFile(o);
+    const file = changeFile(o);
     await loadExample(t.db, schema, ROWS);
     await registerChange(t.db, { ...exampleChange(o), file }, 'test');
     expect((await advance(t.db, o.id, { actor: 'test', to: 'dual-write' })).outcome).toBe('succeeded');
@@ -120,7 +126,7 @@ describe.runIf(!!serverTarget)('crash and resume on the PostgreSQL server', () =
     cleanups.push(() => appDb.close());
     const app = await SupportDeskApp.start({ db: appDb, version: '1', schema });
     const writer = new Workload(app, { owns: () => true, existing: ROWS, pauseMs: 2, random: seededRandom(7) });
-    mark('writer.start();'); writer.start();
+    writer.start();
     cleanups.push(async () => {
       await writer.stop();
       await app.stop();
@@ -128,7 +134,7 @@ describe.runIf(!!serverTarget)('crash and resume on the PostgreSQL server', () =
 
     const first = startCli(['advance', file, '--to', 'backfill'], { url: t.url! });
     await waitFor('backfill progress', async () => ((await backfillCheckpoint(t.db))?.batches ?? 0) >= 10, { timeoutMs: 20_000 });
-    mark("first.kill('SIGKILL');"); first.kill('SIGKILL');
+    first.kill('SIGKILL');
     expect((await first.exited).signal).toBe('SIGKILL');
     const committedAtKill = writer.stats.committed;
     await killedExecutorGone(t.db);
@@ -143,7 +149,7 @@ describe.runIf(!!serverTarget)('crash and resume on the PostgreSQL server', () =
     expect(await backfillSucceededEvents(t.db, o.id)).toEqual([]);
 
     await sleep(200); // the app writes while no executor runs
-    mark('const second = await runC'); const second = await runCli(['advance', file, '--to', 'backfill'], { url: t.url! });
+    const second = await runCli(['advance', file, '--to', 'backfill'], { url: t.url! });
     expect(second.code, second.output).toBe(0);
     await sleep(200);
     await writer.stop();
@@ -168,16 +174,15 @@ describe.runIf(!!serverTarget)('crash and resume on the PostgreSQL server', () =
     expect(await parityMismatches(t.db, schema)).toEqual([]);
     expect(await lostWrites(t.db, schema, [writer], 'old')).toEqual([]);
     expect(await lostWrites(t.db, schema, [writer], 'new')).toEqual([]);
-    mark('expect((await verifyLedge'); expect((await verifyLedger(t.db)).ok).toBe(true);
+    expect((await verifyLedger(t.db)).ok).toBe(true);
   });
 
   it('an executor killed while its DDL step waits for a lock leaves nothing applied; re-running applies each step once', async () => {
-    const T0 = Date.now(); const mark = (m: string) => console.log(m, Date.now() - T0);
     const t = track(await serverTarget!.create());
     const schema = 'crash_expand';
     // A long lock_timeout: the child sits in the ALTER TABLE's lock queue until it is killed.
     const o: ExampleChangeOptions = { id: 'crash-expand', schema, sync: 'trigger', execution: { lockTimeout: '30s' } };
-    const { file } = writeChangeFile(o);
+    const file = changeFile(o);
     await loadExample(t.db, schema, 2_000);
 
     const blocker = new pg.Client({ connectionString: t.url!, application_name: 'blocker' });
@@ -188,7 +193,7 @@ describe.runIf(!!serverTarget)('crash and resume on the PostgreSQL server', () =
 
     const first = startCli(['advance', file, '--to', 'backfill'], { url: t.url! });
     const waiting = await waitFor('the expand step to wait for its lock', async () => (await cliBackends(t.db)).find((b) => b.wait === 'Lock' && /ALTER TABLE/.test(b.query)));
-    mark("first.kill('SIGKILL');"); first.kill('SIGKILL');
+    first.kill('SIGKILL');
     await first.exited;
 
     // The orphaned backend only notices its client is gone once it gets the lock; then its transaction rolls back.
@@ -201,7 +206,7 @@ describe.runIf(!!serverTarget)('crash and resume on the PostgreSQL server', () =
     expect(await stepRuns(t.db, o.id)).toEqual([]);
     expect(await stepSucceededCounts(t.db, o.id)).toEqual({});
 
-    mark('const second = await runC'); const second = await runCli(['advance', file, '--to', 'backfill'], { url: t.url! });
+    const second = await runCli(['advance', file, '--to', 'backfill'], { url: t.url! });
     expect(second.code, second.output).toBe(0);
     expect((await getChange(t.db, o.id))!.applied_phase).toBe('backfill');
     // The half-done phase run was finished, not abandoned and started again.
@@ -209,15 +214,56 @@ describe.runIf(!!serverTarget)('crash and resume on the PostgreSQL server', () =
     expect(await stepSucceededCounts(t.db, o.id)).toEqual({ 'backfill.forward.copy': 1, 'dual-write.forward.create-trigger': 1, 'expand.forward.add-columns': 1 });
     await eachStepRanOnce(t.db, o.id);
     expect(await parityMismatches(t.db, schema)).toEqual([]);
-    mark('expect((await verifyLedge'); expect((await verifyLedger(t.db)).ok).toBe(true);
+    expect((await verifyLedger(t.db)).ok).toBe(true);
+  });
+
+  // BUG (packages/engine/src/executor/executor-lock.ts): the executor lock is a session advisory lock, and the
+  // server only notices a killed client when it next reads from the socket. A backend waiting for a table lock
+  // (up to execution.lockTimeout; a flag step or non-DDL SQL step waits without lock_timeout or up to 60 s)
+  // keeps the executor lock, and keeps its ACCESS EXCLUSIVE request queued ahead of the app's queries, after its
+  // process died: every new executor gets ExecutorBusyError naming a dead process, although ExecutorBusyError
+  // says "a killed executor releases its lock at once". Fix: SET client_connection_check_interval (PostgreSQL 14+)
+  // on the executor's sessions, e.g. in withExecutorLock next to application_name (running the child with
+  // PGOPTIONS='-c client_connection_check_interval=200' makes this test pass).
+  it.fails('a killed executor releases the change at once, even while its step waits for a table lock', async () => {
+    const t = track(await serverTarget!.create());
+    const schema = 'crash_orphan';
+    const o: ExampleChangeOptions = { id: 'crash-orphan', schema, sync: 'trigger', execution: { lockTimeout: '30s' } };
+    const file = changeFile(o);
+    await loadExample(t.db, schema, 500);
+    const blocker = new pg.Client({ connectionString: t.url!, application_name: 'blocker' });
+    await blocker.connect();
+    cleanups.push(async () => {
+      await blocker.end();
+      await killedExecutorGone(t.db, 40_000);
+    });
+    await blocker.query('BEGIN');
+    await blocker.query(`SELECT count(*) FROM "${schema}".support_customer`);
+
+    const first = startCli(['advance', file, '--to', 'expand'], { url: t.url! });
+    await waitFor('the expand step to wait for its lock', async () => (await cliBackends(t.db)).find((b) => b.wait === 'Lock'));
+    first.kill('SIGKILL');
+    await first.exited;
+
+    // An operator re-runs the change while the long transaction is still open.
+    let busy: unknown;
+    const until = Date.now() + 1_500;
+    do {
+      busy = await advance(t.db, o.id, { actor: 'operator', to: 'expand', settings: { lockTimeout: 100, lockRetries: 0 } }).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      if (!(busy instanceof ExecutorBusyError)) break;
+      await sleep(100);
+    } while (Date.now() < until);
+    expect(busy instanceof ExecutorBusyError ? busy.message : busy).toBeUndefined();
   });
 
   it('an executor killed after some steps of a phase committed resumes after them and does each step once', async () => {
-    const T0 = Date.now(); const mark = (m: string) => console.log(m, Date.now() - T0);
     const t = track(await serverTarget!.create());
     const schema = 'crash_contract';
     const o: ExampleChangeOptions = { id: 'crash-contract', schema, sync: 'trigger' };
-    const { file } = writeChangeFile(o);
+    const file = changeFile(o);
     await loadExample(t.db, schema, 2_000);
     await registerChange(t.db, { ...exampleChange(o), file }, 'test');
     expect((await advance(t.db, o.id, { actor: 'test', to: 'cut-off' })).outcome).toBe('succeeded');
@@ -235,7 +281,7 @@ describe.runIf(!!serverTarget)('crash and resume on the PostgreSQL server', () =
       const done = (await stepRuns(t.db, o.id)).filter((s) => s.phase === 'contract').length;
       return done === 2 && (await cliBackends(t.db)).some((b) => b.wait === 'Lock' && /switchback\.flags/.test(b.query));
     });
-    mark("first.kill('SIGKILL');"); first.kill('SIGKILL');
+    first.kill('SIGKILL');
     await first.exited;
     await blocker.query('ROLLBACK');
     await killedExecutorGone(t.db);
@@ -247,7 +293,7 @@ describe.runIf(!!serverTarget)('crash and resume on the PostgreSQL server', () =
     expect(await tableExists(t.db, 'switchback_archive__crash-contract', 'support_contract')).toBe(true);
     expect((await t.db.query('SELECT name FROM switchback.flags WHERE name = $1', [READ_FLAG])).rows).toHaveLength(1);
 
-    mark('const second = await runC'); const second = await runCli(['advance', file, '--to', 'contract'], { url: t.url! });
+    const second = await runCli(['advance', file, '--to', 'contract'], { url: t.url! });
     expect(second.code, second.output).toBe(0);
     expect(second.output).toContain('contract forward (resuming where it stopped)');
     expect(second.output.match(/\(already done\)/g)).toHaveLength(2);
@@ -262,12 +308,12 @@ describe.runIf(!!serverTarget)('crash and resume on the PostgreSQL server', () =
     await eachStepRanOnce(t.db, o.id);
     expect((await t.db.query('SELECT name FROM switchback.flags WHERE name = $1', [READ_FLAG])).rows).toEqual([]);
     expect(await tableExists(t.db, 'switchback_archive__crash-contract', 'support_contract')).toBe(true);
-    mark('expect((await verifyLedge'); expect((await verifyLedger(t.db)).ok).toBe(true);
+    expect((await verifyLedger(t.db)).ok).toBe(true);
   });
 });
 
 describe('crash and resume on PGlite', () => {
-  const ROWS = 4_000;
+  const ROWS = 2_000;
 
   /** Open the data directory in this process (the CLI child must not be running). */
   async function reopen(dataDir: string): Promise<Db> {
@@ -284,19 +330,18 @@ describe('crash and resume on PGlite', () => {
     expect((await run.exited).signal).toBe('SIGKILL');
   }
 
-  it('a data directory left by a SIGKILLed backfill reopens, and the backfill resumes there twice over', async () => {
-    const T0 = Date.now(); const mark = (m: string) => console.log(m, Date.now() - T0);
+  it('a data directory left by a SIGKILLed backfill reopens, and the backfill resumes at its checkpoint', async () => {
     const t = track(await pgliteTarget.create());
     const dataDir = t.dataDir!;
     const schema = 'crash_backfill';
     const o: ExampleChangeOptions = { id: 'crash-backfill', schema, sync: 'trigger', execution: SLOW_BACKFILL };
-    const { file } = writeChangeFile(o);
+    const file = changeFile(o);
     await loadExample(t.db, schema, ROWS);
     await registerChange(t.db, { ...exampleChange(o), file }, 'test');
     expect((await advance(t.db, o.id, { actor: 'test', to: 'dual-write' })).outcome).toBe('succeeded');
-    mark('await t.db.close(); // PG'); await t.db.close(); // PGlite: one process per data directory
+    await t.db.close(); // PGlite: one process per data directory
 
-    // PGlite serves one process at a time, so the app writes in between the crashes rather than during them.
+    // PGlite serves one process at a time, so the app writes between the crash and the resume rather than during them.
     const workloads: Workload[] = [];
     const writeFor = async (db: Db, ops: number, seed: number) => {
       const app = await SupportDeskApp.start({ db, version: '1', schema });
@@ -307,25 +352,17 @@ describe('crash and resume on PGlite', () => {
       return w;
     };
 
-    mark('await killAfterFirstBatch'); await killAfterFirstBatch(file, dataDir);
+    await killAfterFirstBatch(file, dataDir);
     let db = await reopen(dataDir);
-    const firstKill = (await backfillCheckpoint(db))!;
-    expect(firstKill.batches).toBeGreaterThan(0);
-    expect(firstKill.batches).toBeLessThan(ROWS / 200);
-    expect(firstKill.rows_visited).toBe(await contractCount(db, schema, firstKill.last_key!));
-    await writeFor(db, 150, 1);
+    const killed = (await backfillCheckpoint(db))!;
+    expect(killed.batches).toBeGreaterThan(0);
+    expect(killed.batches).toBeLessThan(ROWS / 200);
+    expect(killed.rows_visited).toBe(await contractCount(db, schema, killed.last_key!));
+    expect(await backfillSucceededEvents(db, o.id)).toEqual([]);
+    await writeFor(db, 100, 1);
     await db.close();
 
-    mark('await killAfterFirstBatch'); await killAfterFirstBatch(file, dataDir);
-    db = await reopen(dataDir);
-    const secondKill = (await backfillCheckpoint(db))!;
-    expect(secondKill.batches).toBeGreaterThan(firstKill.batches);
-    expect(secondKill.batches).toBeLessThan(ROWS / 200);
-    expect(secondKill.rows_visited).toBe(await contractCount(db, schema, secondKill.last_key!));
-    await writeFor(db, 150, 2);
-    await db.close();
-
-    mark('const last = await runCli'); const last = await runCli(['advance', file, '--to', 'backfill'], { dataDir });
+    const last = await runCli(['advance', file, '--to', 'backfill'], { dataDir });
     expect(last.code, last.output).toBe(0);
 
     db = await reopen(dataDir);
@@ -334,15 +371,14 @@ describe('crash and resume on PGlite', () => {
     const events = await backfillSucceededEvents(db, o.id);
     expect(events).toHaveLength(1);
     const evidence = events[0]!.evidence as { resumedFrom: string | null; rows_visited: number; last_key: string; repairPasses: number };
-    expect(evidence.resumedFrom).toBe(secondKill.last_key);
+    expect(evidence.resumedFrom).toBe(killed.last_key);
     expect(evidence.repairPasses).toBe(0);
     expect(evidence.rows_visited).toBe(await contractCount(db, schema, evidence.last_key));
     await eachStepRanOnce(db, o.id);
-    expect(workloads.every((w) => w.stats.committed > 50 && w.stats.errors === 0 && w.stats.staleReads === 0)).toBe(true);
+    expect(workloads.every((w) => w.stats.committed > 30 && w.stats.errors === 0 && w.stats.staleReads === 0)).toBe(true);
     expect(await parityMismatches(db, schema)).toEqual([]);
     expect(await lostWrites(db, schema, workloads, 'old')).toEqual([]);
     expect(await lostWrites(db, schema, workloads, 'new')).toEqual([]);
-    mark('expect((await verifyLedge'); expect((await verifyLedger(db)).ok).toBe(true);
-    expect(fs.existsSync(dataDir)).toBe(true);
+    expect((await verifyLedger(db)).ok).toBe(true);
   });
 });

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { advance, SwitchbackError } from '@switchback/engine';
 import type { PhaseId } from '@switchback/core';
-import { resolveChange } from '../change-arg.js';
+import { changeRef, phaseCheck, registerRef } from '../change-arg.js';
 import { actorOf, outputOf, withLedger, type GlobalOptions } from '../cli-context.js';
 import { executorRenderer, exitCodeOf, renderResult } from '../render-executor.js';
 
@@ -39,8 +39,9 @@ Examples:
         }),
       );
       const actor = actorOf(o);
+      const ref = changeRef(change);
       const result = await withLedger(o, `advance ${change}`, async (db) => {
-        const id = await resolveChange(db, change, actor);
+        const id = await registerRef(db, ref, actor, phaseCheck(o.to));
         return advance(db, id, { actor, holder: `switchback advance ${id} (${actor}, pid ${process.pid})`, onEvent: executorRenderer(out), overrides, ...(o.to ? { to: o.to } : {}) });
       });
       if (o.json) out.out(JSON.stringify(result, null, 2));

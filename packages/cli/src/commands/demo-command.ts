@@ -1,9 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { migrateLedger, openDatabase, SwitchbackError } from '@switchback/engine';
+import { migrateLedger, SwitchbackError } from '@switchback/engine';
 import { runDemo, type DemoResult } from '../demo/run-demo.js';
-import { actorOf, outputOf, type GlobalOptions } from '../cli-context.js';
+import { actorOf, openTarget, outputOf, type GlobalOptions } from '../cli-context.js';
 import { paint, type Output } from '../output.js';
 import { executorRenderer } from '../render-executor.js';
 
@@ -29,7 +29,12 @@ Inspect the result afterwards with:
   switchback status --data-dir ${DEMO_DATA_DIR}
 
 Exit code 0 only if every invariant held: no committed write lost, no error in
-the old version while it ran, zero parity mismatches, an intact ledger.`)
+the old version while it ran, zero parity mismatches, an intact ledger.
+
+Examples:
+  switchback demo                               100,000 customers on PGlite, both sync modes
+  switchback demo --rows 1000000 --mode trigger bigger, one mode
+  switchback demo --database-url postgres://postgres@127.0.0.1/postgres --json`)
     .action(async (options: DemoOptions, cmd: Command) => {
       const o = { ...cmd.optsWithGlobals<DemoOptions>(), ...options };
       const rows = Number(o.rows);
@@ -39,7 +44,7 @@ the old version while it ran, zero parity mismatches, an intact ledger.`)
       const url = o.databaseUrl ?? process.env.DATABASE_URL;
       const dataDir = o.dataDir ?? DEMO_DATA_DIR;
       if (!url) resetDemoDir(dataDir);
-      const db = await openDatabase({ ...(url ? { url } : { dataDir }), applicationName: 'switchback demo', command: 'switchback demo' });
+      const db = await openTarget({ ...o, dataDir }, 'demo');
       let result: DemoResult;
       try {
         await migrateLedger(db);

@@ -10,10 +10,20 @@ interface FlagSetOptions extends GlobalOptions {
 }
 
 export function flagCommand(program: Command): void {
-  const flag = program.command('flag').description('List flags, or change one by hand (recorded in the ledger).');
+  const flag = program
+    .command('flag')
+    .description('List flags, or change one by hand (recorded in the ledger).')
+    .addHelpText('after', `
+Examples:
+  switchback flag list
+  switchback flag set ReadContractDetailsFromCustomer --allow-tenants acme`);
   flag
     .command('list')
     .description('Every flag with its state, rollout and allow-listed tenants.')
+    .addHelpText('after', `
+Examples:
+  switchback flag list
+  switchback flag list --json`)
     .action(async (options: GlobalOptions, cmd: Command) => {
       const o = { ...cmd.optsWithGlobals<GlobalOptions>(), ...options };
       const out = outputOf(o);

@@ -2,9 +2,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { ChangeFileError, planChange, problemAt, renderPlanMarkdown, renderPlanText, type Plan } from '@switchback/core';
-import { getChange, openDatabase, PgliteDb, readSchema, SwitchbackError, type Db } from '@switchback/engine';
+import { getChange, PgliteDb, readSchema, SwitchbackError, type Db } from '@switchback/engine';
 import { readChangeFile } from '../change-arg.js';
-import { outputOf, type GlobalOptions } from '../cli-context.js';
+import { openTarget, outputOf, type GlobalOptions } from '../cli-context.js';
 
 interface PlanOptions extends GlobalOptions {
   format?: 'text' | 'json' | 'markdown';
@@ -64,8 +64,7 @@ async function storedPlan(db: Db, id: string): Promise<Plan | undefined> {
 /** The database whose schema the plan is made against: --schema loaded into a scratch PGlite, or the target. */
 async function schemaDatabase(o: PlanOptions): Promise<Db> {
   if (!o.schema) {
-    const url = o.databaseUrl ?? process.env.DATABASE_URL;
-    return openDatabase({ ...(url ? { url } : {}), ...(o.dataDir ? { dataDir: o.dataDir } : {}), command: 'switchback plan' });
+    return openTarget(o, 'plan');
   }
   const files = sqlFiles(o.schema);
   const db = await PgliteDb.open();

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { rollback } from '@switchback/engine';
 import type { PhaseId } from '@switchback/core';
-import { resolveChange } from '../change-arg.js';
+import { changeRef, phaseCheck, registerRef } from '../change-arg.js';
 import { actorOf, outputOf, withLedger, type GlobalOptions } from '../cli-context.js';
 import { executorRenderer, exitCodeOf, renderResult } from '../render-executor.js';
 
@@ -23,8 +23,9 @@ Examples:
       const o = { ...cmd.optsWithGlobals<GlobalOptions & { to?: PhaseId | 'start' }>(), ...options };
       const out = outputOf(o);
       const actor = actorOf(o);
+      const ref = changeRef(change);
       const result = await withLedger(o, `rollback ${change}`, async (db) => {
-        const id = await resolveChange(db, change, actor);
+        const id = await registerRef(db, ref, actor, phaseCheck(o.to, ['start']));
         return rollback(db, id, { actor, holder: `switchback rollback ${id} (${actor}, pid ${process.pid})`, onEvent: executorRenderer(out), ...(o.to ? { to: o.to } : {}) });
       });
       if (o.json) out.out(JSON.stringify(result, null, 2));

@@ -7,6 +7,13 @@ export function verifyLedgerCommand(program: Command): void {
   program
     .command('verify-ledger')
     .description('Recompute the ledger\'s hash chain: any edited, deleted or reordered event is reported. Exit 1 if the chain is broken.')
+    .addHelpText('after', `
+Each event stores the hash of the one before it, so changing or removing any
+event breaks every hash after it; this command finds the first broken link.
+
+Examples:
+  switchback verify-ledger
+  DATABASE_URL=postgres://… switchback verify-ledger --json`)
     .action(async (options: GlobalOptions, cmd: Command) => {
       const o = { ...cmd.optsWithGlobals<GlobalOptions>(), ...options };
       const out = outputOf(o);

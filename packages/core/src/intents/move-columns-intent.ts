@@ -117,12 +117,12 @@ function singleKey(table: TableModel, field: string, problems: PlanProblem[]): s
 }
 
 function tableMissing(field: string, table: string, known: string): PlanProblem {
-  return { code: 'table-not-found', field, message: `table "${table}" does not exist in the database (tables: ${known}). Check the name, or apply your schema first.` };
+  return { code: 'table-not-found', field, message: `table "${table}" does not exist in the schema planned against (tables: ${known}). Check the name, or create the table first.` };
 }
 
 function columnMissing(field: string, table: TableModel, column: string): PlanProblem {
   const names = table.columns.map((c) => c.name).join(', ');
-  return { code: 'column-not-found', field, message: `column "${column}" does not exist in ${table.name} (columns: ${names}).` };
+  return { code: 'column-not-found', field, message: `column "${column}" does not exist in ${table.name} (columns: ${names}). Check the spelling, or add the column to ${table.name} first.` };
 }
 
 function buildPlan(change: MoveChange, m: sql.MoveShape, sourceTable: TableModel, targetTable: TableModel): Plan {

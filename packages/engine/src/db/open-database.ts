@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { DatabaseInUseError, DatabaseUnreachableError } from '../errors.js';
+import { DatabaseInUseError, DatabaseUnreachableError, InvalidDatabaseUrlError } from '../errors.js';
 import { errorCode, PgCode, type Db } from './db.js';
 import { PgDb, redactUrl } from './pg-db.js';
 import { PgliteDb } from './pglite-db.js';
@@ -17,25 +17,25 @@ export interface OpenOptions {
   applicationName?: string;
   /** Describes this process in the PGlite lock file. */
   command?: string;
+  /** Where `url` came from, for error messages (`DATABASE_URL`, `--database-url`). */
+  urlSource?: string;
 }
 
 /** Open the database a command works on, checking it answers. */
 export async function openDatabase(options: OpenOptions = {}): Promise<Db> {
-  if (options.url) return openServer(options.url, options.applicationName);
+  if (options.url) return openServer(options.url, options.applicationName, options.urlSource);
   return openEmbedded(path.resolve(options.dataDir ?? DEFAULT_DATA_DIR), options.command ?? 'switchback');
 }
 
-async function openServer(url: string, applicationName?: string): Promise<Db> {
-  if (!/^postgres(ql)?:\/\//.test(url)) {
-    throw new DatabaseUnreachableError(redactUrl(url), 'the URL must start with postgres:// or postgresql://');
-  }
+async function openServer(url: string, applicationName?: string, source?: string): Promise<Db> {
+  if (!/^postgres(ql)?:\/\//.test(url)) throw new InvalidDatabaseUrlError(redactUrl(url), source);
   const db = new PgDb(url, applicationName ? { applicationName } : {});
   try {
     await db.query('SELECT 1');
     return db;
   } catch (e) {
     await db.close().catch(() => {});
-    throw new DatabaseUnreachableError(db.label, describeConnectError(e));
+    throw new DatabaseUnreachableError(db.label, describeConnectError(e), source);
   }
 }
 

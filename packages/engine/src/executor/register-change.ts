@@ -10,7 +10,7 @@ export class PlanProblemsError extends SwitchbackError {
     readonly change: ChangeSpec,
     readonly problems: PlanProblem[],
   ) {
-    super(`${change.file}: the change cannot be planned against ${'the database'}:\n${problems.map((p) => `  ${p.field}: ${p.message}`).join('\n')}`);
+    super(`${change.file}: the change cannot be planned against the database:\n${problems.map((p) => `  ${p.field}: ${p.message}`).join('\n')}`);
   }
 }
 
@@ -24,14 +24,16 @@ export function planHash(plan: Plan): string {
  * though expand alters the schema it was made from). A known change whose
  * file now plans differently is refused while it is in flight.
  */
-export async function registerChange(db: Db, spec: ChangeSpec, actor: string): Promise<ChangeRow> {
+export async function registerChange(db: Db, spec: ChangeSpec, actor: string, options: { check?: (plan: Plan) => void } = {}): Promise<ChangeRow> {
   const existing = await getChange(db, spec.id);
   if (existing && (existing.applied_phase !== null || existing.status !== 'idle')) {
     if (canonicalJson(existing.spec) !== canonicalJson(spec) && !sameIgnoringFile(existing.spec, spec)) throw new ChangeFileChangedError(spec.id, existing.applied_phase);
+    options.check?.(existing.plan);
     return existing;
   }
   const result = planChange(spec, await readSchema(db));
   if (!result.ok) throw new PlanProblemsError(spec, result.problems);
+  options.check?.(result.plan);
   const hash = planHash(result.plan);
   if (existing && existing.plan_hash === hash) return existing;
   await db.transaction(async (tx) => {
