@@ -217,15 +217,7 @@ describe.runIf(!!serverTarget)('crash and resume on the PostgreSQL server', () =
     expect((await verifyLedger(t.db)).ok).toBe(true);
   });
 
-  // BUG (packages/engine/src/executor/executor-lock.ts): the executor lock is a session advisory lock, and the
-  // server only notices a killed client when it next reads from the socket. A backend waiting for a table lock
-  // (up to execution.lockTimeout; a flag step or non-DDL SQL step waits without lock_timeout or up to 60 s)
-  // keeps the executor lock, and keeps its ACCESS EXCLUSIVE request queued ahead of the app's queries, after its
-  // process died: every new executor gets ExecutorBusyError naming a dead process, although ExecutorBusyError
-  // says "a killed executor releases its lock at once". Fix: SET client_connection_check_interval (PostgreSQL 14+)
-  // on the executor's sessions, e.g. in withExecutorLock next to application_name (running the child with
-  // PGOPTIONS='-c client_connection_check_interval=200' makes this test pass).
-  it.fails('a killed executor releases the change at once, even while its step waits for a table lock', async () => {
+  it('a killed executor releases the change at once, even while its step waits for a table lock', async () => {
     const t = track(await serverTarget!.create());
     const schema = 'crash_orphan';
     const o: ExampleChangeOptions = { id: 'crash-orphan', schema, sync: 'trigger', execution: { lockTimeout: '30s' } };

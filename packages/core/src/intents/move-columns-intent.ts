@@ -1,5 +1,5 @@
 import { moveColumnsParams, type ChangeSpec, type MoveColumnsParams } from '../change/change-spec.js';
-import type { Gate, Phase, Plan, Step } from '../plan/plan.js';
+import type { BackfillSpec, Gate, Phase, Plan, Step } from '../plan/plan.js';
 import { PLAN_VERSION } from '../plan/plan.js';
 import { findColumn, findTable, type SchemaModel, type TableModel } from '../schema/schema-model.js';
 import { formatDuration } from '../util/duration.js';
@@ -227,7 +227,8 @@ function buildPlan(change: MoveChange, m: sql.MoveShape, sourceTable: TableModel
             { id: step('cut-off', 'backward', 'await-apps'), kind: 'pause', description: `wait for app instances to resume writing ${m.source}` },
             ddl(step('cut-off', 'backward', 'drop-reverse-trigger'), `drop trigger ${names.toOld}`, sql.dropTriggerSql(m, 'toOld')),
           ],
-      verify: [parityVerify],
+      // With sync: app the old shape stops receiving writes here, so parity is a gate to enter, not a state to keep.
+      verify: app ? [] : [parityVerify],
       gates: [
         { id: 'read-flag-at-100', kind: 'flag-at-least', description: `${flags.readSwitch} is at 100%`, flag: flags.readSwitch, rolloutBps: 10_000 },
         { id: 'no-shadow-mismatches', kind: 'shadow-mismatches', description: `no shadow-read mismatch since read-switch began`, flag: flags.readSwitch, max: 0 },
@@ -253,7 +254,8 @@ function buildPlan(change: MoveChange, m: sql.MoveShape, sourceTable: TableModel
         ...[flags.readSwitch, ...(app ? [flags.dualWrite] : [])].map((f): Step => ({ id: step('contract', 'backward', `restore-${f}`), kind: 'flag', description: `restore flag ${f}`, flag: f, set: dualOn })),
         ddl(step('contract', 'backward', 'restore'), `restore ${m.source} from the archive`, retire.backward),
         ...(app ? [] : [ddl(step('contract', 'backward', 'recreate-triggers'), 'recreate both sync triggers', `${sql.createToNewTriggerSql(m)}\n${sql.createToOldTriggerSql(m)}`)]),
-        { id: step('contract', 'backward', 'catch-up'), kind: 'backfill', description: `copy ${colList} written since contract back into ${m.source}`, backfill: sql.backfillToOld(m, 'restore-checksums') },
+        // With sync: app the apps keep writing only the new shape until cut-off is undone, whose own catch-up then verifies.
+        { id: step('contract', 'backward', 'catch-up'), kind: 'backfill', description: `copy ${colList} written since contract back into ${m.source}`, backfill: app ? withoutVerification(sql.backfillToOld(m, 'restore-checksums')) : sql.backfillToOld(m, 'restore-checksums') },
         ...(p.retire === 'columns' ? [ddl(step('contract', 'backward', 'drop-archive'), 'drop the archive copy', `DROP TABLE IF EXISTS "${sql.archiveSchema(m)}"."${m.source.split('.').pop()}";`)] : []),
       ],
       verify: [],
@@ -294,6 +296,11 @@ function buildPlan(change: MoveChange, m: sql.MoveShape, sourceTable: TableModel
     },
     phases,
   };
+}
+
+function withoutVerification(b: BackfillSpec): BackfillSpec {
+  const { verification: _skip, ...rest } = b;
+  return rest;
 }
 
 function tableShape(t: TableModel) {

@@ -114,8 +114,11 @@ export interface BackfillSpec {
   batchSql: string;
   /** Estimated rows to visit, one row `{ n }`. */
   countSql: string;
-  /** Checksum verification run when the copy ends. */
-  verification: RangeChecksum;
+  /**
+   * Checksum verification run when the copy ends. Absent when the other shape
+   * is expected to keep moving (apps still write only the source of the copy).
+   */
+  verification?: RangeChecksum;
 }
 
 /** Set a flag's state, or remove the flag (`'remove'`) once no code reads it. */

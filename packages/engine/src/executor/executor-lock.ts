@@ -13,6 +13,9 @@ export async function withExecutorLock<T>(db: Db, change: string, who: string, f
   return db.session(async (session) => {
     if (session.kind === 'postgres') {
       await session.query('SELECT set_config($1, $2, false)', ['application_name', who.slice(0, 63)]);
+      // A killed executor must release the change at once, even while its backend waits for a lock:
+      // make the server check the client socket during long waits (PostgreSQL 14+; older ignore it).
+      await session.query(`SELECT set_config('client_connection_check_interval', '250', false)`).catch(() => {});
     }
     const { rows } = await session.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1, hashtext($2)) AS ok', [EXECUTOR_LOCK_CLASS, change]);
     if (!rows[0]?.ok) throw new ExecutorBusyError(change, await holder(session, change));

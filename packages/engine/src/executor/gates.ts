@@ -49,11 +49,15 @@ async function evaluateGate(db: Db, g: Gate, ctx: GateContext): Promise<GateResu
     }
     case 'shadow-mismatches': {
       const { rows } = await db.query<{ n: number; reads_since: string | null }>(
-        `SELECT count(m.id)::int AS n, min(r.started_at)::text AS reads_since
-           FROM (SELECT started_at FROM switchback.phase_runs WHERE change_id = $1 AND phase = 'read-switch' AND direction = 'forward'
-                  ORDER BY id DESC LIMIT 1) AS r
-           LEFT JOIN switchback.shadow_mismatches m ON m.flag = $2 AND m.at >= r.started_at
-          GROUP BY r.started_at`,
+        // Counted since reads last switched, or since the last rollback settled (while one runs, the
+        // old shape lags the new by design and the SDK does not compare).
+        `SELECT count(m.id)::int AS n, min(r.since)::text AS reads_since
+           FROM (SELECT greatest(
+                   (SELECT started_at FROM switchback.phase_runs WHERE change_id = $1 AND phase = 'read-switch' AND direction = 'forward' ORDER BY id DESC LIMIT 1),
+                   (SELECT finished_at FROM switchback.phase_runs WHERE change_id = $1 AND direction = 'backward' AND status = 'succeeded' ORDER BY id DESC LIMIT 1)) AS since) AS r
+           LEFT JOIN switchback.shadow_mismatches m ON m.flag = $2 AND m.at >= r.since
+          WHERE r.since IS NOT NULL
+          GROUP BY r.since`,
         [ctx.change, g.flag],
       );
       const n = rows[0]?.n ?? 0;

@@ -24,7 +24,7 @@ export interface StepOutcome {
   kind: Step['kind'];
   outcome: 'succeeded' | 'skipped' | 'failed';
   error?: string;
-  backfill?: BackfillResult & { verification: VerificationResult; repairPasses: number };
+  backfill?: BackfillResult & { verification: VerificationResult | undefined; repairPasses: number };
 }
 
 /**
@@ -73,11 +73,11 @@ export async function runStep(db: Db, c: StepContext): Promise<StepOutcome> {
         break;
       case 'backfill':
         extra = { backfill: await backfillWithVerification(db, step, c, retry) };
-        if (!extra.backfill!.verification.ok) {
+        if (extra.backfill!.verification && !extra.backfill!.verification.ok) {
           const v = extra.backfill!.verification;
           throw new Error(`${v.mismatchCount} rows still differ after ${extra.backfill!.repairPasses} repair pass(es), e.g. ${JSON.stringify(v.mismatches.slice(0, 3))}`);
         }
-        await db.transaction((tx) => record(tx, { ...extra.backfill, verification: summarize(extra.backfill!.verification) }));
+        await db.transaction((tx) => record(tx, { ...extra.backfill, verification: extra.backfill!.verification ? summarize(extra.backfill!.verification) : 'not required' }));
         break;
     }
     c.onEvent?.({ type: 'step', phase: c.phase, step: step.id, description: step.description, status: 'done', ms: Date.now() - t0 });
@@ -103,7 +103,7 @@ export const MAX_REPAIR_PASSES = 2;
  */
 async function backfillWithVerification(db: Db, step: BackfillStep, c: StepContext, retry: RetryPolicy) {
   let result!: BackfillResult;
-  let verification!: VerificationResult;
+  let verification: VerificationResult | undefined;
   let pass = 0;
   for (; pass <= MAX_REPAIR_PASSES; pass++) {
     const id = repairStep(step.id, pass);
@@ -115,10 +115,12 @@ async function backfillWithVerification(db: Db, step: BackfillStep, c: StepConte
       onProgress: (progress) => c.onEvent?.({ type: 'backfill', step: id, progress }),
       ...(c.afterBatch ? { afterBatch: c.afterBatch } : {}),
     });
-    verification = await runVerification(db, step.backfill.verification);
-    c.onEvent?.({ type: 'verification', phase: c.phase, result: verification });
-    await db.transaction((tx) => appendEvent(tx, { change: c.change, phase: c.phase, actor: c.actor, action: 'backfill.verification', outcome: verification.ok ? 'passed' : 'failed', evidence: { step: id, ...verification } }));
-    if (verification.ok) break;
+    if (!step.backfill.verification) return { ...result, verification: undefined, repairPasses: 0 };
+    const v = await runVerification(db, step.backfill.verification);
+    verification = v;
+    c.onEvent?.({ type: 'verification', phase: c.phase, result: v });
+    await db.transaction((tx) => appendEvent(tx, { change: c.change, phase: c.phase, actor: c.actor, action: 'backfill.verification', outcome: v.ok ? 'passed' : 'failed', evidence: { step: id, ...v } }));
+    if (v.ok) break;
     // Start the next pass from the first key (its own checkpoint row).
     await db.transaction((tx) => saveCheckpoint(tx, c.phaseRun, repairStep(step.id, pass + 1), { last_key: null, rows_visited: 0, rows_changed: 0, batches: 0 }));
   }

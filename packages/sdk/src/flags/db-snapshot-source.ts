@@ -13,6 +13,7 @@ interface FlagRow {
 interface ChangeRow {
   id: string;
   applied_phase: string | null;
+  status?: string;
 }
 
 /** Runs `sql`, treating a missing table (the engine has not run yet) as no rows. */
@@ -51,11 +52,12 @@ export class DbSnapshotSource implements SnapshotSource {
         this.db,
         'SELECT name, enabled, rollout_bps, allow_tenants, version FROM switchback.flags',
       ),
-      rowsOrNone<ChangeRow>(this.db, 'SELECT id, applied_phase FROM switchback.changes'),
+      rowsOrNone<ChangeRow>(this.db, 'SELECT id, applied_phase, status FROM switchback.changes'),
     ]);
     return {
       flags: new Map(flagRows.map((row) => [row.name, toDefinition(row)])),
       phases: new Map(changeRows.map((row) => [row.id, row.applied_phase ?? null])),
+      rollingBack: new Set(changeRows.filter((row) => row.status === 'rolling-back').map((row) => row.id)),
       loadedAt: new Date(),
     };
   }

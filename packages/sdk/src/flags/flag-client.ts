@@ -79,6 +79,11 @@ export class FlagClient {
     return this.current.phases.get(changeId) ?? null;
   }
 
+  /** Whether the change is being rolled back (its old shape still catching up). */
+  isRollingBack(changeId: string): boolean {
+    return this.current.rollingBack?.has(changeId) ?? false;
+  }
+
   /**
    * Reloads the snapshot now. Never rejects: a failure goes to `onError`. A
    * call made while a load is running waits for one more load after it, so

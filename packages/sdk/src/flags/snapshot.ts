@@ -7,6 +7,11 @@ import type { FlagDefinition } from './evaluate.js';
 export interface Snapshot {
   flags: ReadonlyMap<string, FlagDefinition>;
   phases: ReadonlyMap<string, string | null>;
+  /**
+   * Changes being rolled back: the old shape is catching up with writes made
+   * to the new one, so comparing the two would only report that lag.
+   */
+  rollingBack?: ReadonlySet<string>;
   loadedAt: Date;
 }
 

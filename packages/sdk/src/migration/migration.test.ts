@@ -21,12 +21,13 @@ afterEach(async () => {
 /** A Migration over a fixed snapshot: the change at `phase`, read flag at 0% or 100%. */
 async function migration(
   phase: string | null,
-  { readOn = false, dual = flag(DUAL, 10_000), ...opts }: { readOn?: boolean; dual?: FlagDefinition } & Partial<MigrationOptions> = {},
+  { readOn = false, dual = flag(DUAL, 10_000), rollingBack = false, ...opts }: { readOn?: boolean; dual?: FlagDefinition; rollingBack?: boolean } & Partial<MigrationOptions> = {},
 ): Promise<Migration> {
   const flags = await FlagClient.fromSource({
     load: async () => ({
       flags: new Map([[READ, flag(READ, readOn ? 10_000 : 0)], [DUAL, dual]]),
       phases: new Map([[CHANGE, phase]]),
+      rollingBack: new Set(rollingBack ? [CHANGE] : []),
       loadedAt: new Date(),
     }),
   });
@@ -49,6 +50,14 @@ function sides<T>(oldValue: T, newValue: T, fail: { old?: boolean; new?: boolean
 }
 
 describe('Migration.read', () => {
+  it('does not compare while the change rolls back (the old shape is catching up by design)', async () => {
+    const m = await migration('read-switch', { readOn: true, rollingBack: true });
+    const s = sides('stale', 'current');
+    expect(await m.read(ctx, s.read)).toBe('current');
+    expect(s.calls).toEqual(['new']);
+    expect(m.counters()).toMatchObject({ reads: 1, shadowCompares: 0, mismatches: 0 });
+  });
+
   it.each([null, 'expand', 'dual-write', 'backfill'])('reads old only at phase %s', async (phase) => {
     const m = await migration(phase, { readOn: true });
     const s = sides('old', 'new');
