@@ -4,14 +4,18 @@
  *   A. one `UPDATE ... FROM` statement (the naive migration), and
  *   B. Switchback's batched backfill (the plan's backfill step, runBackfill),
  * each on a byte-identical copy of the same data, while a concurrent writer
- * (the app changing contract details of random customers) runs at the same
- * think time. Prints one `name=value` line per figure and ends with
+ * (the app changing contract details of random customers) sends the same
+ * fixed request rate through a small pool of its own connections. Prints
+ * one `name=value` line per figure (`#` lines are context) and ends with
  *   RESULT backfill_throughput_ratio=R writer_p99_ms=X single_update_writer_p99_ms=Y max_batch_ms=Z
  *
  * Environment: DATABASE_URL (a database to connect to for CREATE DATABASE;
  * default postgres://postgres@127.0.0.1:5432/postgres), BENCH_ROWS (1000000),
- * BENCH_ORDER (ABBA: contenders in that order, each letter one timed run),
- * BENCH_WRITER_PAUSE_MS (2: the writer's think time between statements).
+ * BENCH_ORDER (ABBAAB: contenders in that order, each letter one timed run;
+ * a contender's rows/s is the median of its runs, which shrugs off one run
+ * disturbed by other load on the machine),
+ * BENCH_WRITER_RATE (200: the writer's requests per second),
+ * BENCH_WRITER_CONNECTIONS (4: the writer's pool).
  * Exit codes: 0 ran (targets met or not: see the target_* lines),
  * 1 the benchmark failed, 2 the server is unreachable.
  */
@@ -22,14 +26,15 @@ import { PgDb, redactUrl } from '@switchback/engine';
 import { TIERS } from '@switchback/example-support-desk';
 import { buildFixture, parityCountSql, tables } from './bench-fixture.js';
 import { singleUpdate, switchbackBackfill } from './contenders.js';
-import { int, latencySummary, ms } from './stats.js';
+import { int, latencySummary, median, ms } from './stats.js';
 import { now, startWriter } from './writer.js';
 
 const ADMIN_URL = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
 const ROWS = Number(process.env.BENCH_ROWS ?? 1_000_000);
-const ORDER = (process.env.BENCH_ORDER ?? 'ABBA').toUpperCase();
-const WRITER_PAUSE_MS = Number(process.env.BENCH_WRITER_PAUSE_MS ?? 2);
-/** Writer samples taken before the contender starts: its latency on an otherwise idle server. */
+const ORDER = (process.env.BENCH_ORDER ?? 'ABBAAB').toUpperCase();
+const WRITER_RATE = Number(process.env.BENCH_WRITER_RATE ?? 200);
+const WRITER_CONNECTIONS = Number(process.env.BENCH_WRITER_CONNECTIONS ?? 4);
+/** The writer runs this long before the contender starts; its requests then show the latency of an otherwise idle server. */
 const IDLE_MS = 1_500;
 const TARGETS = { ratio: 0.7, writerP99Ms: 50, maxBatchMs: 250 };
 
@@ -47,7 +52,11 @@ function urlFor(database) {
 /** Everything to undo, whatever happens: writer threads, pools, databases. */
 const owned = { writers: new Set(), pools: new Set(), databases: [] };
 
-async function cleanup() {
+/** Idempotent: a signal and a failing run may both ask for it. */
+let cleaning;
+const cleanup = () => (cleaning ??= undo());
+
+async function undo() {
   for (const w of owned.writers) await w.kill().catch(() => {});
   for (const p of owned.pools) await p.close().catch(() => {});
   owned.writers.clear();
@@ -88,10 +97,11 @@ async function main() {
     console.error(`bench: cannot reach PostgreSQL at ${redactUrl(ADMIN_URL)} (${e.message}). Start the server or set DATABASE_URL.`);
     process.exit(2);
   }
-  let version;
   try {
-    version = (await admin.query(`SELECT current_setting('server_version') AS v`)).rows[0].v;
-    print(`# backfill benchmark: PostgreSQL ${version}, ${os.cpus().length} cores, ${ROWS} rows, order ${ORDER}, writer think time ${WRITER_PAUSE_MS} ms`);
+    const { v: version, num } = (await admin.query(`SELECT current_setting('server_version') AS v, current_setting('server_version_num')::int AS num`)).rows[0];
+    // A file copy clones in a second or two; before PostgreSQL 15 it is the only strategy there is.
+    const strategy = num >= 150000 ? ' STRATEGY FILE_COPY' : '';
+    print(`# backfill benchmark: PostgreSQL ${version}, ${os.cpus().length} cores, ${ROWS} rows, order ${ORDER}, writer ${WRITER_RATE} requests/s over ${WRITER_CONNECTIONS} connections`);
 
     const base = `switchback_bench_${crypto.randomBytes(4).toString('hex')}`;
     owned.databases.push(base);
@@ -106,7 +116,7 @@ async function main() {
     for (const [i, who] of [...ORDER].entries()) {
       const name = `${base}_${i + 1}`;
       owned.databases.push(name);
-      await admin.query(`CREATE DATABASE ${quoteIdent(name)} TEMPLATE ${quoteIdent(base)} STRATEGY FILE_COPY`);
+      await admin.query(`CREATE DATABASE ${quoteIdent(name)} TEMPLATE ${quoteIdent(base)}${strategy}`);
       const run = await measure(name, who, fx, i + 1);
       await admin.query(`DROP DATABASE ${quoteIdent(name)} WITH (FORCE)`);
       owned.databases = owned.databases.filter((d) => d !== name);
@@ -120,13 +130,14 @@ async function main() {
 
 /** One timed run of contender `who` on database `name`, with the writer going. */
 async function measure(name, who, fx, n) {
+  print(`# run ${n}: ${NAMES[who]}, load average ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}`);
   const db = openDb(name);
   // The copy was just written, so the OS cache holds it for every run alike; read both tables once more anyway.
   await db.query(`SELECT count(*) FROM ${tables.customer}`);
   await db.query(`SELECT count(*) FROM ${tables.contract}`);
   await db.exec('CHECKPOINT').catch(() => print('# CHECKPOINT not permitted for this role; runs start with whatever WAL is pending'));
 
-  const writer = await startWriter({ url: urlFor(name), contractTable: tables.contract, rows: ROWS, pauseMs: WRITER_PAUSE_MS, tiers: [...TIERS] });
+  const writer = await startWriter({ url: urlFor(name), contractTable: tables.contract, rows: ROWS, rate: WRITER_RATE, connections: WRITER_CONNECTIONS, tiers: [...TIERS] });
   owned.writers.add(writer);
   await sleep(IDLE_MS);
   const from = now();
@@ -137,13 +148,17 @@ async function measure(name, who, fx, n) {
   const mismatches = Number((await db.query(parityCountSql)).rows[0].n);
   await closeDb(db);
 
+  // Requests scheduled while the contender ran; the idle ones skip the writer's first 300 ms (connections warming up).
   const during = [];
+  const duringService = [];
   const idle = [];
-  w.starts.forEach((t, k) => {
-    if (t >= from && t <= to) during.push(w.latencies[k]);
-    else if (t < from && t >= from - IDLE_MS + 300) idle.push(w.latencies[k]);
+  w.scheduled.forEach((t, k) => {
+    if (t >= from && t <= to) {
+      during.push(w.latencies[k]);
+      duringService.push(w.service[k]);
+    } else if (t < from && t >= from - IDLE_MS + 300) idle.push(w.latencies[k]);
   });
-  const run = { who, n, ...result, mismatches, during, idle, writerErrors: w.errors };
+  const run = { who, n, ...result, mismatches, during, duringService, idle, writerErrors: w.errors };
   const p = `${NAMES[who]}_run${n}`;
   const lat = latencySummary(during);
   print(`${p}_seconds=${result.seconds.toFixed(2)}`);
@@ -154,10 +169,11 @@ async function measure(name, who, fx, n) {
     print(`${p}_max_batch_ms=${result.maxBatchMs}`);
     print(`${p}_final_batch_size=${result.finalBatchSize}`);
   }
-  print(`${p}_writer_ops=${lat.ops}`);
+  print(`${p}_writer_requests=${lat.ops}`);
   print(`${p}_writer_p50_ms=${ms(lat.p50)}`);
   print(`${p}_writer_p99_ms=${ms(lat.p99)}`);
   print(`${p}_writer_max_ms=${ms(lat.max)}`);
+  print(`${p}_writer_statement_p99_ms=${ms(latencySummary(duringService).p99)}`);
   print(`${p}_writer_errors=${w.errors.length}`);
   print(`${p}_parity_mismatches=${mismatches}`);
   for (const e of w.errors.slice(0, 3)) print(`# writer error: ${e}`);
@@ -166,7 +182,8 @@ async function measure(name, who, fx, n) {
 
 function report(runs) {
   const of = (who) => runs.filter((r) => r.who === who);
-  const rate = (rs) => rs.reduce((a, r) => a + r.rows, 0) / rs.reduce((a, r) => a + r.seconds, 0);
+  const rate = (rs) => median(rs.map((r) => r.rows / r.seconds));
+  const pooledRate = (rs) => rs.reduce((a, r) => a + r.rows, 0) / rs.reduce((a, r) => a + r.seconds, 0);
   const A = of('A');
   const B = of('B');
   const aRate = rate(A);
@@ -181,18 +198,19 @@ function report(runs) {
   print(`single_update_rows_per_s=${int(aRate)}`);
   print(`backfill_rows_per_s=${int(bRate)}`);
   print(`backfill_throughput_ratio=${ratio.toFixed(2)}`);
+  print(`backfill_throughput_ratio_pooled=${(pooledRate(B) / pooledRate(A)).toFixed(2)}`);
   print(`writer_idle_p50_ms=${ms(idle.p50)}`);
   print(`writer_idle_p99_ms=${ms(idle.p99)}`);
-  print(`single_update_writer_ops=${aw.ops}`);
-  print(`single_update_writer_ops_per_s=${int(aw.ops / A.reduce((a, r) => a + r.seconds, 0))}`);
+  print(`single_update_writer_requests=${aw.ops}`);
   print(`single_update_writer_p50_ms=${ms(aw.p50)}`);
   print(`single_update_writer_p99_ms=${ms(aw.p99)}`);
   print(`single_update_writer_max_ms=${ms(aw.max)}`);
-  print(`writer_ops=${bw.ops}`);
-  print(`writer_ops_per_s=${int(bw.ops / B.reduce((a, r) => a + r.seconds, 0))}`);
+  print(`single_update_writer_statement_p99_ms=${ms(latencySummary(A.flatMap((r) => r.duringService)).p99)}`);
+  print(`writer_requests=${bw.ops}`);
   print(`writer_p50_ms=${ms(bw.p50)}`);
   print(`writer_p99_ms=${ms(bw.p99)}`);
   print(`writer_max_ms=${ms(bw.max)}`);
+  print(`writer_statement_p99_ms=${ms(latencySummary(B.flatMap((r) => r.duringService)).p99)}`);
   print(`backfill_batches=${B.reduce((a, r) => a + r.batches, 0)}`);
   print(`backfill_batch_p50_ms=${ms(batches.p50)}`);
   print(`backfill_batch_p99_ms=${ms(batches.p99)}`);
@@ -205,12 +223,12 @@ function report(runs) {
   print(`RESULT backfill_throughput_ratio=${ratio.toFixed(2)} writer_p99_ms=${ms(bw.p99)} single_update_writer_p99_ms=${ms(aw.p99)} max_batch_ms=${maxBatch}`);
 }
 
-let stopping = false;
+let interrupted = false;
 for (const signal of ['SIGINT', 'SIGTERM']) {
   process.on(signal, () => {
-    if (stopping) return;
-    stopping = true;
-    console.error(`bench: ${signal}, cleaning up`);
+    if (interrupted) return;
+    interrupted = true;
+    console.error(`bench: ${signal}: stopping and dropping the bench databases`);
     cleanup().finally(() => process.exit(130));
   });
 }
@@ -219,6 +237,8 @@ try {
   await main();
   await cleanup();
 } catch (e) {
+  // Interrupted: the signal handler is cleaning up and will exit.
+  if (interrupted) await new Promise(() => {});
   console.error(`bench: failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
   await cleanup();
   process.exit(1);

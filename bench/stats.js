@@ -17,5 +17,11 @@ export function latencySummary(samples) {
   };
 }
 
+export function median(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
+}
+
 export const ms = (x) => (Number.isFinite(x) ? x.toFixed(1) : 'NaN');
 export const int = (x) => (Number.isFinite(x) ? String(Math.round(x)) : 'NaN');

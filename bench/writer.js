@@ -6,11 +6,12 @@ export const now = () => performance.timeOrigin + performance.now();
 
 /**
  * Start the concurrent writer (bench/writer-worker.js) and wait until it is
- * connected. `stop()` resolves with each statement's start time (`now()` clock) and
- * latency in ms, and the errors it met.
+ * connected. `stop()` ends the schedule now, waits for every request already
+ * due, and resolves with each request's scheduled arrival (`now()` clock),
+ * latency from arrival and statement time alone, in ms, and the errors.
  */
-export async function startWriter({ url, contractTable, rows, pauseMs, tiers }) {
-  const worker = new Worker(new URL('./writer-worker.js', import.meta.url), { workerData: { url, contractTable, rows, pauseMs, tiers } });
+export async function startWriter({ url, contractTable, rows, rate, connections, tiers }) {
+  const worker = new Worker(new URL('./writer-worker.js', import.meta.url), { workerData: { url, contractTable, rows, rate, connections, tiers } });
   const done = new Promise((resolve, reject) => {
     worker.on('message', (m) => m.type === 'done' && resolve(m));
     worker.on('error', reject);
@@ -22,10 +23,10 @@ export async function startWriter({ url, contractTable, rows, pauseMs, tiers }) 
   });
   return {
     async stop() {
-      worker.postMessage({ type: 'stop' });
+      worker.postMessage({ type: 'stop', at: now() });
       const m = await done;
       await worker.terminate();
-      return { starts: m.starts, latencies: m.latencies, errors: m.errors };
+      return { scheduled: m.scheduled, latencies: m.latencies, service: m.service, errors: m.errors };
     },
     kill: () => worker.terminate(),
   };

@@ -19,6 +19,17 @@ export const DEFAULT_MAX_BATCH_SIZE = 50_000;
  */
 const INDEX_DRIVEN_BATCH = `SET LOCAL enable_seqscan = off; SET LOCAL enable_hashjoin = off; SET LOCAL enable_mergejoin = off`;
 
+/**
+ * A batch's commit need not wait for its WAL to reach disk: the checkpoint
+ * commits in the same transaction, so a server crash can only lose the last
+ * batches together with their checkpoints (WAL is replayed in order), and the
+ * backfill redoes exactly those ranges. Anything that commits synchronously
+ * afterwards (the executor's own ledger writes) flushes them anyway. The
+ * batch's row locks are released without waiting for the flush, too.
+ * https://www.postgresql.org/docs/current/wal-async-commit.html
+ */
+const ASYNC_COMMIT = `SET LOCAL synchronous_commit = off`;
+
 export interface BackfillOptions {
   batchSize: number;
   /** Batches grow or shrink to take about this long (0 = fixed size). */
@@ -62,6 +73,7 @@ export async function runBackfill(db: Db, spec: BackfillSpec, at: { phaseRun: nu
   const total = Math.max(Number((await db.query<{ n: number }>(spec.countSql)).rows[0]?.n ?? 0), state.rows_visited);
   const max = o.maxBatchSize ?? DEFAULT_MAX_BATCH_SIZE;
   let size = Math.min(o.batchSize, max);
+  let rowsPerMs: number | undefined;
   let maxBatchMs = 0;
   const sessionStart = { at: Date.now(), rows: state.rows_visited };
 
@@ -71,7 +83,7 @@ export async function runBackfill(db: Db, spec: BackfillSpec, at: { phaseRun: nu
     if (!range) break;
     await withLockRetry(db, at.step, o.retry, async (tx) => {
       // The backfill is the sync here: the sync triggers need not echo it.
-      await tx.exec(`SET LOCAL switchback.syncing = 'on'; ${INDEX_DRIVEN_BATCH}`);
+      await tx.exec(`SET LOCAL switchback.syncing = 'on'; ${INDEX_DRIVEN_BATCH}; ${ASYNC_COMMIT}`);
       const changed = await tx.query(spec.batchSql, [range.lo, range.hi]);
       state.last_key = range.hi;
       state.rows_visited += range.n;
@@ -81,7 +93,7 @@ export async function runBackfill(db: Db, spec: BackfillSpec, at: { phaseRun: nu
     });
     const ms = Date.now() - t0;
     maxBatchMs = Math.max(maxBatchMs, ms);
-    if (o.targetBatchMs > 0) size = adapt(size, ms, o.targetBatchMs, max);
+    if (o.targetBatchMs > 0) ({ size, rowsPerMs } = adapt(size, range.n, ms, rowsPerMs, o.targetBatchMs, max));
     const elapsed = (Date.now() - sessionStart.at) / 1000;
     const rate = elapsed > 0 ? (state.rows_visited - sessionStart.rows) / elapsed : 0;
     o.onProgress?.({
@@ -108,10 +120,17 @@ async function nextRange(db: Queryable, spec: { boundSql: string; firstBoundSql:
   return r && r.hi !== null && r.lo !== null ? { lo: r.lo, hi: r.hi, n: Number(r.n ?? size) } : undefined;
 }
 
-/** Aim each batch at the target duration; never change by more than 2× at once. */
-function adapt(size: number, ms: number, targetMs: number, max: number): number {
-  const ratio = Math.min(2, Math.max(0.5, targetMs / Math.max(ms, 1)));
-  return Math.max(1, Math.min(max, Math.round(size * ratio)));
+/**
+ * Aim the next batch at the target duration from the rate of recent batches.
+ * A slow batch counts at once (the next one must not run long as well); a
+ * fast one only half, so one lucky batch does not double the next into a
+ * long one. Grow at most 1.5× and shrink at most 2× at once.
+ */
+function adapt(size: number, rows: number, ms: number, rowsPerMs: number | undefined, targetMs: number, max: number): { size: number; rowsPerMs: number } {
+  const observed = rows / Math.max(ms, 1);
+  const rate = rowsPerMs === undefined || observed < rowsPerMs ? observed : (rowsPerMs + observed) / 2;
+  const next = Math.min(size * 1.5, Math.max(size / 2, rate * targetMs));
+  return { size: Math.max(1, Math.min(max, Math.round(next))), rowsPerMs: rate };
 }
 
 export { nextRange };
