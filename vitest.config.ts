@@ -17,6 +17,6 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     globalSetup: ['./test-support/global-setup.ts'],
-    reporters: ['default'],
+    reporters: ['default', './test-support/summary-reporter.ts'],
   },
 });
