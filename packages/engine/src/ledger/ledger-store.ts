@@ -1,5 +1,5 @@
 import { canonicalJson, type Plan } from '@switchback/core';
-import type { Db, Queryable } from '../db/db.js';
+import type { Queryable } from '../db/db.js';
 import { eventHash, GENESIS_HASH, type EventBody } from './hash-chain.js';
 
 /** Serialises appends so the chain has one order. */
