@@ -27,4 +27,21 @@ describe('explainEvaluation', () => {
       `${F} is off for key "customer-42": its bucket ${b} is not below the rollout of ${b} bps (${b / 100}%).`,
     );
   });
+
+  it('names the deciding list or rule, and the variant', () => {
+    const rules = {
+      deny: { users: ['mallory'] }, allow: { users: ['alice'] },
+      rules: [{ attribute: 'plan', op: 'in' as const, values: ['gold', 'platinum'], serve: 'b', index: 0 }],
+      variants: [{ name: 'a', weight: 1 }, { name: 'b', weight: 1 }], defaultVariant: 'control',
+    };
+    const d = def({ rolloutBps: 0, allowTenants: [], rules });
+    expect(explain(d, { key, user: 'mallory' })).toBe(`${F} is off for key "customer-42": user "mallory" is on its deny list; variant "control".`);
+    expect(explain(d, { key, attributes: { plan: 'gold' } })).toBe(
+      `${F} is on for key "customer-42": rules[0] (plan in [gold, platinum]) matched; variant "b".`,
+    );
+    expect(explain(def({ rules: { deny: { tenants: ['acme'] } } }), { key, tenant: 'acme' })).toBe(
+      `${F} is off for key "customer-42": tenant "acme" is on its deny list.`,
+    );
+    expect(explain(d, { key, user: 'alice' })).toMatch(/^\S+ is on for key "customer-42": user "alice" is on its allow list; variant "[ab]"\.$/);
+  });
 });

@@ -2,8 +2,36 @@ import type { EvalContext, Evaluation, FlagDefinition } from './evaluate.js';
 
 const percent = (bps: number): string => `${bps / 100}%`;
 
+/** Why, without the variant: the clause after the colon. */
+function because(ctx: EvalContext, def: FlagDefinition | undefined, result: Evaluation): string {
+  const rollout = def === undefined ? '' : `the rollout of ${def.rolloutBps} bps (${percent(def.rolloutBps)})`;
+  switch (result.reason) {
+    case 'unknown-flag':
+      return 'no such flag in switchback.flags, and unknown flags are off';
+    case 'disabled':
+      return 'it is disabled (kill switch)';
+    case 'deny-list':
+      return result.rule === 'deny.users'
+        ? `user "${ctx.user ?? ''}" is on its deny list`
+        : `tenant "${ctx.tenant ?? ''}" is on its deny list`;
+    case 'allow-list':
+      return result.rule === 'allow.users'
+        ? `user "${ctx.user ?? ''}" is on its allow list`
+        : `tenant "${ctx.tenant ?? ''}" is on its allow list`;
+    case 'rule':
+      return `${result.rule ?? 'a rule'} matched`;
+    case 'rollout':
+      return `its bucket ${result.bucket} is below ${rollout}`;
+    case 'outside-rollout':
+      return `its bucket ${result.bucket} is not below ${rollout}`;
+    case 'error':
+      return 'evaluation failed, so it is off';
+  }
+}
+
 /**
- * One sentence saying why `flag` has the value in `result` for `ctx`.
+ * One sentence saying why `flag` has the value in `result` for `ctx`, naming
+ * the deciding list or rule and the variant served.
  *
  * @example
  * explainEvaluation('F', { key: 'c-1' }, def, evaluate(def, { key: 'c-1' }));
@@ -15,18 +43,8 @@ export function explainEvaluation(
   def: FlagDefinition | undefined,
   result: Evaluation,
 ): string {
-  const who = `key "${ctx.key}"`;
-  const rollout = def === undefined ? '' : `the rollout of ${def.rolloutBps} bps (${percent(def.rolloutBps)})`;
-  switch (result.reason) {
-    case 'unknown-flag':
-      return `${flag} is off for ${who}: no such flag in switchback.flags, and unknown flags are off.`;
-    case 'disabled':
-      return `${flag} is off for everyone: it is disabled (kill switch).`;
-    case 'allow-list':
-      return `${flag} is on for ${who}: tenant "${ctx.tenant ?? ''}" is on its allow list.`;
-    case 'rollout':
-      return `${flag} is on for ${who}: its bucket ${result.bucket} is below ${rollout}.`;
-    case 'outside-rollout':
-      return `${flag} is off for ${who}: its bucket ${result.bucket} is not below ${rollout}.`;
-  }
+  const state = result.value ? 'on' : 'off';
+  const who = result.reason === 'disabled' ? 'everyone' : `key "${ctx.key}"`;
+  const variant = result.variant === undefined ? '' : `; variant "${result.variant}"`;
+  return `${flag} is ${state} for ${who}: ${because(ctx, def, result)}${variant}.`;
 }

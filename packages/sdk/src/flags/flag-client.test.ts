@@ -62,6 +62,22 @@ describe('FlagClient', () => {
     expect(flags.phaseOf('no-such-change')).toBeNull();
   });
 
+  it('applies targeting rules and variants from the rules column, reporting invalid rules once per version', async () => {
+    const errors: unknown[] = [];
+    await db.query(`UPDATE switchback.flags SET rules = $2 WHERE name = $1`, [READ, JSON.stringify({
+      deny: { tenants: ['acme'] },
+      rules: [{ attribute: 'plan', op: 'in', values: ['gold'], serve: 'b' }, { attribute: 'plan', op: 'regex', values: [], serve: true }],
+      variants: [{ name: 'a', weight: 1 }, { name: 'b', weight: 1 }], defaultVariant: 'a',
+    })]);
+    const flags = track(await FlagClient.start(db, { pollMs: 60_000, onError: (e) => errors.push(e) }));
+    await flags.refresh();
+    expect(flags.evaluate(READ, ctx)).toMatchObject({ value: false, reason: 'deny-list', variant: 'a' });
+    expect(flags.variant(READ, { key: 'k', attributes: { plan: 'gold' } })).toBe('b');
+    expect(flags.variant('NoSuchFlag', { key: 'k' }, 'fallback')).toBe('fallback');
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatchObject({ name: 'InvalidFlagRulesError', flag: READ, problems: ['rules[1].op must be one of in, not-in, equals, starts-with'] });
+  });
+
   it('picks up a change on refresh', async () => {
     const flags = track(await FlagClient.start(db, { pollMs: 60_000 }));
     await db.query(`UPDATE switchback.flags SET rollout_bps = 10000 WHERE name = $1`, [READ]);
@@ -102,6 +118,7 @@ describe('FlagClient', () => {
     const flags = track(await FlagClient.start(down, { onError: (e) => errors.push(e) }));
     expect(errors).toHaveLength(1);
     expect(flags.isEnabled(READ, ctx)).toBe(false);
+    expect(flags.isEnabled(READ, ctx, true)).toBe(true); // the caller's default when nothing is known
     expect(flags.phaseOf(CHANGE)).toBeNull();
   });
 

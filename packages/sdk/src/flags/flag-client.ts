@@ -2,6 +2,8 @@ import type { SqlClient } from '../sql-client.js';
 import { DbSnapshotSource } from './db-snapshot-source.js';
 import { evaluate, type EvalContext, type Evaluation } from './evaluate.js';
 import { explainEvaluation } from './explain.js';
+import type { FlagHooks } from './flag-hooks.js';
+import { FLAGS_CHANNEL, type Listener } from './listener.js';
 import { emptySnapshot, type Snapshot, type SnapshotSource } from './snapshot.js';
 
 /** How often the client reloads its snapshot unless told otherwise. */
@@ -11,8 +13,19 @@ export const DEFAULT_POLL_MS = 1000;
 export interface FlagClientOptions {
   /** Reload interval in milliseconds (default {@link DEFAULT_POLL_MS}). */
   pollMs?: number;
-  /** Told about every failed load; the client keeps serving its last snapshot. */
+  /**
+   * Told about every failed load (the client keeps serving its last snapshot),
+   * and once per flag version about rules it had to ignore ({@link InvalidFlagRulesError}).
+   */
   onError?: (error: unknown) => void;
+  /**
+   * Reload as soon as the engine notifies a change (LISTEN/NOTIFY on
+   * {@link FLAGS_CHANNEL}), e.g. {@link pgListener}; polling stays on as the
+   * fallback for lost notifications.
+   */
+  listen?: Listener;
+  /** Called on every evaluation and every load (metrics, tracing). */
+  hooks?: FlagHooks;
 }
 
 /**
@@ -29,27 +42,40 @@ export class FlagClient {
   private inFlight: Promise<void> | undefined;
   private queued: Promise<void> | undefined;
   private timer: NodeJS.Timeout | undefined;
+  private unlisten: (() => Promise<void>) | undefined;
 
   private constructor(
     private readonly source: SnapshotSource,
     private readonly onError: (error: unknown) => void,
+    private readonly hooks: FlagHooks = {},
   ) {}
 
   /**
-   * Loads a first snapshot from the `switchback` tables and starts polling.
+   * Loads a first snapshot from the `switchback` tables and starts polling
+   * (and listening, with `listen`, after its first connection attempt).
    * Resolves even if that load fails (the app should boot with the database
    * down); until a load succeeds every flag is off.
    */
   static start(db: SqlClient, opts: FlagClientOptions = {}): Promise<FlagClient> {
-    return FlagClient.fromSource(new DbSnapshotSource(db), opts);
+    const report = (e: unknown): void => {
+      try {
+        opts.onError?.(e);
+      } catch {
+        // reporting is best effort
+      }
+    };
+    return FlagClient.fromSource(new DbSnapshotSource(db, report), opts);
   }
 
   /** Like {@link FlagClient.start}, reading snapshots from any {@link SnapshotSource}. */
   static async fromSource(source: SnapshotSource, opts: FlagClientOptions = {}): Promise<FlagClient> {
-    const client = new FlagClient(source, opts.onError ?? (() => {}));
+    const client = new FlagClient(source, opts.onError ?? (() => {}), opts.hooks);
     await client.refresh();
     client.timer = setInterval(() => void client.refresh(), opts.pollMs ?? DEFAULT_POLL_MS);
     client.timer.unref();
+    if (opts.listen !== undefined) {
+      client.unlisten = await opts.listen.listen(FLAGS_CHANNEL, () => void client.refresh(), (e) => client.report(e));
+    }
     return client;
   }
 
@@ -58,14 +84,29 @@ export class FlagClient {
     return this.current;
   }
 
-  /** The value of `flag` for `ctx`; false for an unknown flag. */
-  isEnabled(flag: string, ctx: EvalContext): boolean {
-    return this.evaluate(flag, ctx).value;
+  /**
+   * The value of `flag` for `ctx`; `fallback` (default false) when the flag is
+   * unknown, e.g. before the first successful load.
+   */
+  isEnabled(flag: string, ctx: EvalContext, fallback = false): boolean {
+    const result = this.evaluate(flag, ctx);
+    return result.reason === 'unknown-flag' ? fallback : result.value;
   }
 
   /** The value of `flag` for `ctx` with its reason and bucket. */
   evaluate(flag: string, ctx: EvalContext): Evaluation {
-    return evaluate(this.current.flags.get(flag), ctx);
+    const result = evaluate(this.current.flags.get(flag), ctx);
+    if (this.hooks.onEvaluation !== undefined) this.safely(() => this.hooks.onEvaluation?.({ flag, ...result }));
+    return result;
+  }
+
+  /**
+   * The variant of a multi-variant `flag` for `ctx`: a rule's variant, or one
+   * picked by the key's bucket over the weights while the flag is on; the
+   * default variant while it is off. `fallback` when none applies (unknown flag).
+   */
+  variant(flag: string, ctx: EvalContext, fallback?: string): string | undefined {
+    return this.evaluate(flag, ctx).variant ?? fallback;
   }
 
   /** A sentence saying why `flag` has its value for `ctx`, for logs and support. */
@@ -103,10 +144,13 @@ export class FlagClient {
     return this.queued;
   }
 
-  /** Stops polling and waits for a running load. The last snapshot stays readable. */
+  /** Stops polling and listening, and waits for a running load. The last snapshot stays readable. */
   async close(): Promise<void> {
     clearInterval(this.timer);
     this.timer = undefined;
+    const unlisten = this.unlisten;
+    this.unlisten = undefined;
+    await unlisten?.().catch((e: unknown) => this.report(e));
     await this.queued;
     await this.inFlight;
   }
@@ -114,12 +158,26 @@ export class FlagClient {
   private async loadOnce(): Promise<void> {
     try {
       this.current = await this.source.load();
+      this.safely(() => this.hooks.onRefresh?.('ok'));
     } catch (error) {
-      try {
-        this.onError(error);
-      } catch {
-        // A throwing onError must not become an unhandled rejection in the poll loop.
-      }
+      this.safely(() => this.hooks.onRefresh?.('error'));
+      this.report(error);
+    }
+  }
+
+  private safely(run: () => void): void {
+    try {
+      run();
+    } catch {
+      // A throwing hook must not fail an evaluation or a load.
+    }
+  }
+
+  private report(error: unknown): void {
+    try {
+      this.onError(error);
+    } catch {
+      // A throwing onError must not become an unhandled rejection in the poll loop.
     }
   }
 }

@@ -110,4 +110,30 @@ describe('DbMismatchReporter', () => {
     await reporter.flush();
     expect(errors).toHaveLength(1);
   });
+
+  it('keeps at most maxPerSecond, counting and reporting the dropped ones', async () => {
+    let t = 0;
+    const dropped: string[] = [];
+    const reporter = new DbMismatchReporter(db, { maxPerSecond: 5, now: () => t, onDrop: (m) => dropped.push(m.key) });
+    for (let i = 0; i < 8; i++) reporter.report(mismatch(`k${i}`));
+    t = 1000;
+    for (let i = 8; i < 16; i++) reporter.report(mismatch(`k${i}`));
+    await reporter.close();
+    expect(await count()).toBe(10);
+    expect(reporter.dropped).toBe(6);
+    expect(dropped).toEqual(['k5', 'k6', 'k7', 'k13', 'k14', 'k15']);
+  });
+
+  it('keeps rows small: values and diffs over maxValueChars are replaced by a marker', async () => {
+    const reporter = new DbMismatchReporter(db, { maxValueChars: 40 });
+    const big = 'x'.repeat(100);
+    reporter.report(mismatch('big', { oldValue: { id: 1, notes: big }, newValue: { id: 1, notes: 'short' } }));
+    await reporter.close();
+    const { rows } = await db.query('SELECT old_value, new_value, diff FROM switchback.shadow_mismatches');
+    expect(rows).toEqual([{
+      old_value: { truncated: true, chars: JSON.stringify({ id: 1, notes: big }).length },
+      new_value: { id: 1, notes: 'short' },
+      diff: { truncated: true, chars: JSON.stringify({ notes: { old: big, new: 'short' } }).length },
+    }]);
+  });
 });

@@ -1,10 +1,15 @@
 import type { SqlClient } from '../sql-client.js';
 import { topLevelDiff, type Mismatch, type MismatchReporter } from './mismatch-reporter.js';
+import { TokenBucket } from './token-bucket.js';
 
 /** Mismatches buffered before a flush is started regardless of the timer. */
 export const DEFAULT_MISMATCH_BATCH_SIZE = 100;
 /** Longest a reported mismatch waits in the buffer. */
 export const DEFAULT_MISMATCH_FLUSH_MS = 500;
+/** Most mismatches written per second unless told otherwise; the rest are counted and dropped. */
+export const DEFAULT_MISMATCH_MAX_PER_SECOND = 100;
+/** Longest JSON kept for each of a mismatch's old value, new value and diff. */
+export const DEFAULT_MISMATCH_MAX_VALUE_CHARS = 4096;
 
 /** Settings for {@link DbMismatchReporter}. */
 export interface DbMismatchReporterOptions {
@@ -12,6 +17,14 @@ export interface DbMismatchReporterOptions {
   flushMs?: number;
   /** Told about a failed insert; that batch is dropped (the Migration counters still hold the count). */
   onError?: (error: unknown) => void;
+  /** Rate limit: at most this many mismatches per second are kept (token bucket, default {@link DEFAULT_MISMATCH_MAX_PER_SECOND}). */
+  maxPerSecond?: number;
+  /** Told about each mismatch dropped by the rate limit (e.g. to count it in metrics). */
+  onDrop?: (mismatch: Mismatch) => void;
+  /** Values (and diffs) whose JSON is longer are stored as `{ truncated: true, chars }` (default {@link DEFAULT_MISMATCH_MAX_VALUE_CHARS}). */
+  maxValueChars?: number;
+  /** Milliseconds clock for the rate limit (tests). */
+  now?: () => number;
 }
 
 // One parameter for the whole batch: the rows travel as a JSON array, so the
@@ -25,12 +38,25 @@ FROM jsonb_array_elements($1::jsonb) AS r`;
 const replacer = (_key: string, value: unknown): unknown =>
   typeof value === 'bigint' ? value.toString() : value;
 
-/** One row as JSON; bigints become strings, and values JSON cannot hold (cycles) become null. */
-function rowJson(m: Mismatch): string {
+/** A value as JSON, or a `{ "truncated": true, "chars": n }` marker when its JSON is longer than `max`. */
+function capped(value: unknown, max: number): string {
+  const json = JSON.stringify(value, replacer) ?? 'null';
+  return json.length <= max ? json : JSON.stringify({ truncated: true, chars: json.length });
+}
+
+/**
+ * One row as JSON; bigints become strings, values over `max` characters of
+ * JSON are replaced by a marker (the row stays small), and values JSON cannot
+ * hold (cycles) become null.
+ */
+function rowJson(m: Mismatch, max: number): string {
+  const { oldValue, newValue, ...rest } = m;
   try {
-    return JSON.stringify({ ...m, diff: topLevelDiff(m.oldValue, m.newValue) }, replacer);
+    const values = [capped(oldValue, max), capped(newValue, max), capped(topLevelDiff(oldValue, newValue), max)];
+    const head = JSON.stringify(rest, replacer).slice(0, -1);
+    return `${head}${head.length > 1 ? ',' : ''}"oldValue":${values[0]},"newValue":${values[1]},"diff":${values[2]}}`;
   } catch {
-    return JSON.stringify({ ...m, oldValue: null, newValue: null, diff: null }, replacer);
+    return JSON.stringify({ ...rest, oldValue: null, newValue: null, diff: null }, replacer);
   }
 }
 
@@ -53,6 +79,10 @@ export class DbMismatchReporter implements MismatchReporter {
   private readonly batchSize: number;
   private readonly flushMs: number;
   private readonly onError: (error: unknown) => void;
+  private readonly limit: TokenBucket;
+  private readonly maxValueChars: number;
+  private readonly onDrop: (mismatch: Mismatch) => void;
+  private droppedCount = 0;
 
   constructor(
     private readonly db: SqlClient,
@@ -61,11 +91,32 @@ export class DbMismatchReporter implements MismatchReporter {
     this.batchSize = opts.batchSize ?? DEFAULT_MISMATCH_BATCH_SIZE;
     this.flushMs = opts.flushMs ?? DEFAULT_MISMATCH_FLUSH_MS;
     this.onError = opts.onError ?? (() => {});
+    this.onDrop = opts.onDrop ?? (() => {});
+    this.maxValueChars = opts.maxValueChars ?? DEFAULT_MISMATCH_MAX_VALUE_CHARS;
+    const rate = opts.maxPerSecond ?? DEFAULT_MISMATCH_MAX_PER_SECOND;
+    this.limit = new TokenBucket(rate, Math.max(1, rate), opts.now);
   }
 
-  /** Buffers a mismatch; a full buffer starts a flush, otherwise the timer does. Ignored after close. */
+  /** Mismatches dropped by the rate limit so far. */
+  get dropped(): number {
+    return this.droppedCount;
+  }
+
+  /**
+   * Buffers a mismatch; a full buffer starts a flush, otherwise the timer does.
+   * Over the rate limit it is dropped and counted. Ignored after close.
+   */
   report(mismatch: Mismatch): void {
     if (this.closed) return;
+    if (!this.limit.take()) {
+      this.droppedCount++;
+      try {
+        this.onDrop(mismatch);
+      } catch {
+        // best effort
+      }
+      return;
+    }
     this.buffer.push(mismatch);
     if (this.buffer.length >= this.batchSize) {
       void this.flush();
@@ -97,7 +148,7 @@ export class DbMismatchReporter implements MismatchReporter {
 
   private async insert(batch: Mismatch[]): Promise<void> {
     try {
-      await this.db.query(INSERT, [`[${batch.map(rowJson).join(',')}]`]);
+      await this.db.query(INSERT, [`[${batch.map((m) => rowJson(m, this.maxValueChars)).join(',')}]`]);
     } catch (error) {
       try {
         this.onError(error);

@@ -1,6 +1,7 @@
 import type { EvalContext } from '../flags/evaluate.js';
 import type { FlagClient } from '../flags/flag-client.js';
 import { deepEqual } from './deep-equal.js';
+import { callHook, SideRecorder, unwrap, type MigrationHooks, type Side, type SideCounters } from './migration-hooks.js';
 import type { MismatchReporter } from './mismatch-reporter.js';
 import { stageFor, type Stage } from './stage.js';
 
@@ -22,6 +23,8 @@ export interface MigrationOptions {
   sampleEvery?: number;
   reporter?: MismatchReporter;
   appVersion?: string;
+  /** Called on every side call (with its latency and outcome) and every comparison. */
+  hooks?: MigrationHooks;
 }
 
 /** Both sides of a read. `equal` defaults to {@link deepEqual}. */
@@ -48,16 +51,8 @@ export interface MigrationCounters {
   oldSideErrors: number;
   dualWrites: number;
   dualWriteErrors: number;
-}
-
-type Settled<T> = { ok: true; value: T } | { ok: false; error: unknown };
-/** Runs one side, catching a rejection or a synchronous throw alike. */
-async function settle<T>(run: () => Promise<T>): Promise<Settled<T>> {
-  try {
-    return { ok: true, value: await run() };
-  } catch (error) {
-    return { ok: false, error };
-  }
+  /** Per side, every read and write call: how many, how many failed, and their latency. */
+  sides: Record<Side, SideCounters>;
 }
 
 /**
@@ -72,7 +67,7 @@ async function settle<T>(run: () => Promise<T>): Promise<Settled<T>> {
  * const tier = await contracts.read({ key: customerId }, { old: () => tierFromContract(id), new: () => tierFromCustomer(id) });
  */
 export class Migration {
-  private readonly counts: MigrationCounters = {
+  private readonly counts: Omit<MigrationCounters, 'sides'> = {
     reads: 0,
     shadowCompares: 0,
     mismatches: 0,
@@ -82,8 +77,11 @@ export class Migration {
     dualWriteErrors: 0,
   };
   private compareCandidates = 0;
+  private readonly recorder: SideRecorder;
 
-  constructor(private readonly opts: MigrationOptions) {}
+  constructor(private readonly opts: MigrationOptions) {
+    this.recorder = new SideRecorder(opts.change, opts.hooks);
+  }
 
   /** The stage for `ctx`, from the change's applied phase and the read flag. */
   stage(ctx: EvalContext): Stage {
@@ -99,14 +97,13 @@ export class Migration {
   async read<T>(ctx: EvalContext, impl: ReadImpl<T>): Promise<T> {
     this.counts.reads++;
     const stage = this.stage(ctx);
-    if (stage === 'off' || stage === 'dual-write') return impl.old();
-    if (stage === 'complete') return impl.new();
-    const readOld = (): Promise<T> => impl.old();
-    const readNew = (): Promise<T> => impl.new();
-    const [primary, secondary] = stage === 'shadow' ? [readOld, readNew] : [readNew, readOld];
+    const run = (side: Side) => this.recorder.run('read', side, () => (side === 'old' ? impl.old() : impl.new()));
+    if (stage === 'off' || stage === 'dual-write') return unwrap(await run('old'));
+    if (stage === 'complete') return unwrap(await run('new'));
+    const [primary, secondary]: [Side, Side] = stage === 'shadow' ? ['old', 'new'] : ['new', 'old'];
     // While a rollback copies writes back into the old shape, a comparison would only measure that lag.
-    if (this.opts.flags.isRollingBack(this.opts.change) || !this.sampled()) return primary();
-    const [main, other] = await Promise.all([settle(primary), settle(secondary)]);
+    if (this.opts.flags.isRollingBack(this.opts.change) || !this.sampled()) return unwrap(await run(primary));
+    const [main, other] = await Promise.all([run(primary), run(secondary)]);
     if (!main.ok) throw main.error;
     if (!other.ok) {
       if (stage === 'shadow') this.counts.newSideErrors++;
@@ -125,18 +122,18 @@ export class Migration {
    */
   async write(ctx: EvalContext, impl: WriteImpl): Promise<void> {
     const stage = this.stage(ctx);
-    if (stage === 'complete') return impl.new();
-    await impl.old();
+    if (stage === 'complete') return unwrap(await this.recorder.run('write', 'new', () => impl.new()));
+    unwrap(await this.recorder.run('write', 'old', () => impl.old()));
     const { sync, flags, dualWriteFlag } = this.opts;
     if (stage === 'off' || sync !== 'app' || !flags.isEnabled(dualWriteFlag, ctx)) return;
     this.counts.dualWrites++;
-    const result = await settle(() => impl.new());
+    const result = await this.recorder.run('write', 'new', () => impl.new());
     if (!result.ok) this.counts.dualWriteErrors++;
   }
 
   /** A copy of the counters. */
   counters(): MigrationCounters {
-    return { ...this.counts };
+    return { ...this.counts, sides: this.recorder.snapshot() };
   }
 
   /** Whether this shadow or live read is one of the compared sample. */
@@ -153,9 +150,10 @@ export class Migration {
     } catch {
       same = false; // a comparator that cannot decide is treated as a mismatch, not a failed read
     }
+    const { readFlag, change, appVersion, reporter, hooks } = this.opts;
+    callHook(hooks?.onCompare?.bind(hooks), { change, flag: readFlag, equal: same });
     if (same) return;
     this.counts.mismatches++;
-    const { readFlag, change, appVersion, reporter } = this.opts;
     try {
       reporter?.report({
         flag: readFlag,

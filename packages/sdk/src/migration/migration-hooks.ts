@@ -1,0 +1,98 @@
+/** Which shape a call went to. */
+export type Side = 'old' | 'new';
+
+/** One call of one side of a read or write, as reported to {@link MigrationHooks}. */
+export interface SideEvent {
+  change: string;
+  op: 'read' | 'write';
+  side: Side;
+  /** Wall time of the call in milliseconds. */
+  durationMs: number;
+  outcome: 'ok' | 'error';
+  error?: unknown;
+}
+
+/** One shadow comparison, as reported to {@link MigrationHooks}. */
+export interface CompareEvent {
+  change: string;
+  /** The read flag of the change. */
+  flag: string;
+  equal: boolean;
+}
+
+/**
+ * Plain callbacks a {@link Migration} calls on every side call and every
+ * comparison, e.g. to record OpenTelemetry spans or metrics (see
+ * `prometheusMetrics` in `@switchback/sdk/prometheus`). They run on the
+ * request path: keep them cheap. A hook that throws is ignored.
+ */
+export interface MigrationHooks {
+  onRead?(event: SideEvent): void;
+  onWrite?(event: SideEvent): void;
+  onCompare?(event: CompareEvent): void;
+}
+
+/** Calls, errors and latency of one side since the {@link Migration} was created. */
+export interface SideCounters {
+  calls: number;
+  errors: number;
+  totalMs: number;
+  maxMs: number;
+}
+
+/** The outcome of one side call, without throwing. */
+export type Settled<T> = { ok: true; value: T } | { ok: false; error: unknown };
+
+/** Calls a hook, ignoring a throw: observability must not fail a request. */
+export function callHook<E>(hook: ((event: E) => void) | undefined, event: E): void {
+  if (hook === undefined) return;
+  try {
+    hook(event);
+  } catch {
+    // ignored on purpose
+  }
+}
+
+const zero = (): SideCounters => ({ calls: 0, errors: 0, totalMs: 0, maxMs: 0 });
+
+/** Runs side calls, timing them, counting them per side and reporting them to the hooks. */
+export class SideRecorder {
+  readonly counters: Record<Side, SideCounters> = { old: zero(), new: zero() };
+
+  constructor(
+    private readonly change: string,
+    private readonly hooks: MigrationHooks = {},
+  ) {}
+
+  /** Runs `call` (a rejection or a synchronous throw alike becomes `{ ok: false }`). */
+  async run<T>(op: 'read' | 'write', side: Side, call: () => Promise<T>): Promise<Settled<T>> {
+    const started = performance.now();
+    let result: Settled<T>;
+    try {
+      result = { ok: true, value: await call() };
+    } catch (error) {
+      result = { ok: false, error };
+    }
+    const durationMs = performance.now() - started;
+    const c = this.counters[side];
+    c.calls++;
+    c.totalMs += durationMs;
+    c.maxMs = Math.max(c.maxMs, durationMs);
+    if (!result.ok) c.errors++;
+    const event: SideEvent = { change: this.change, op, side, durationMs, outcome: result.ok ? 'ok' : 'error' };
+    if (!result.ok) event.error = result.error;
+    callHook(op === 'read' ? this.hooks.onRead?.bind(this.hooks) : this.hooks.onWrite?.bind(this.hooks), event);
+    return result;
+  }
+
+  /** A copy of the per-side counters. */
+  snapshot(): Record<Side, SideCounters> {
+    return { old: { ...this.counters.old }, new: { ...this.counters.new } };
+  }
+}
+
+/** The value of a settled call, or its error thrown. */
+export function unwrap<T>(result: Settled<T>): T {
+  if (!result.ok) throw result.error;
+  return result.value;
+}
