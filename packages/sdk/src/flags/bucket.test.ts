@@ -40,9 +40,9 @@ describe('bucket', () => {
   });
 
   it.each(['ReadContractDetailsFromCustomer', 'DualWriteContractDetails'])(
-    'spreads 200,000 keys uniformly (within 1%) for %s',
+    'spreads 1,000,000 keys uniformly (every tenth of the buckets and every rollout within 1 percentage point) for %s',
     (flag) => {
-      const n = 200_000;
+      const n = 1_000_000;
       const deciles = new Array<number>(10).fill(0);
       const counts = new Map<number, number>();
       const rollouts = [100, 1000, 2500, 5000, 9000];
