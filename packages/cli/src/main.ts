@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { ChangeFileError, formatChangeFileProblem } from '@switchback/core';
 import { isSwitchbackError } from '@switchback/engine';
 import { advanceCommand } from './commands/advance-command.js';
+import { checkCommand } from './commands/check-command.js';
 import { demoCommand } from './commands/demo-command.js';
 import { flagCommand } from './commands/flag-command.js';
 import { planCommand } from './commands/plan-command.js';
@@ -24,12 +25,13 @@ export function buildProgram(): Command {
     .addHelpText('after', `
 Quick start:
   switchback demo                                  the seed scenario end to end, on PGlite
+  switchback check migrations/                     what a migration breaks, before it merges
   switchback plan changes/0001-x.yaml              the phased plan for a change
   switchback advance changes/0001-x.yaml           take the next step
   switchback status                                where every change stands
   switchback rollback 0001-x --to backfill         go back, losing nothing`);
   program.exitOverride();
-  for (const add of [planCommand, advanceCommand, rollbackCommand, statusCommand, flagCommand, verifyLedgerCommand, demoCommand]) add(program);
+  for (const add of [checkCommand, planCommand, advanceCommand, rollbackCommand, statusCommand, flagCommand, verifyLedgerCommand, demoCommand]) add(program);
   return program;
 }
 

@@ -4,6 +4,32 @@
  */
 export interface SchemaModel {
   tables: Record<string, TableModel>;
+  /** Indexes by name (keyed like tables), when known (replayed DDL). */
+  indexes?: Record<string, IndexModel>;
+  /** View names, when known. */
+  views?: string[];
+  /** Enum types and their labels in order, when known. */
+  enums?: Record<string, string[]>;
+}
+
+/** An index, as `check` needs it. */
+export interface IndexModel {
+  name: string;
+  table: string;
+  /** Column names; expressions are listed as `(expression)`. */
+  columns: string[];
+  unique: boolean;
+}
+
+/** A table constraint other than NOT NULL. */
+export interface ConstraintModel {
+  name?: string;
+  type: 'check' | 'foreign-key' | 'unique' | 'primary-key';
+  columns: string[];
+  /** False after ADD CONSTRAINT … NOT VALID until VALIDATE CONSTRAINT. */
+  validated: boolean;
+  /** CHECK body as text, e.g. `tier IS NOT NULL`. */
+  expression?: string;
 }
 
 export interface TableModel {
@@ -14,6 +40,8 @@ export interface TableModel {
   primaryKey: string[];
   /** Estimated rows from the catalog, when known. */
   rows?: number;
+  /** Constraints, when known (replayed DDL). */
+  constraints?: ConstraintModel[];
 }
 
 export interface ColumnModel {

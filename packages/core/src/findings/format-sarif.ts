@@ -1,0 +1,42 @@
+import { IGNORE_WITHOUT_REASON, rules as allRules } from '../rules/index.js';
+import type { CheckReport } from './finding.js';
+
+/**
+ * SARIF 2.1.0 (for GitHub code scanning and other viewers): one run, every
+ * rule of the catalogue in the driver, one result per finding.
+ * https://docs.oasis-open.org/sarif/sarif/v2.1.0/sarif-v2.1.0.html
+ */
+export function formatSarif(report: CheckReport, version = '0.1.0'): string {
+  const catalogue = [...allRules.map((r) => ({ id: r.id, title: r.title, severity: r.severity, impacts: r.impacts as string[] })), { id: IGNORE_WITHOUT_REASON, title: 'switchback:ignore comment without a reason', severity: 'warning' as const, impacts: [] }];
+  const index = new Map(catalogue.map((r, i) => [r.id, i]));
+  const sarif = {
+    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
+    version: '2.1.0',
+    runs: [
+      {
+        tool: {
+          driver: {
+            name: 'switchback',
+            version,
+            rules: catalogue.map((r) => ({
+              id: r.id,
+              name: r.id.replace(/(^|-)([a-z0-9])/g, (_, __, c: string) => c.toUpperCase()),
+              shortDescription: { text: r.title },
+              defaultConfiguration: { level: r.severity },
+              properties: { impacts: r.impacts },
+            })),
+          },
+        },
+        results: report.findings.map((f) => ({
+          ruleId: f.rule,
+          ...(index.has(f.rule) ? { ruleIndex: index.get(f.rule) } : {}),
+          level: f.severity,
+          message: { text: `${f.message} Instead: ${f.suggestion}` },
+          locations: [{ physicalLocation: { artifactLocation: { uri: f.file.split('\\').join('/') }, region: { startLine: f.line, startColumn: f.column } } }],
+          properties: { impacts: f.impacts, suggestion: f.suggestion, ...(f.lock ? { lock: f.lock } : {}) },
+        })),
+      },
+    ],
+  };
+  return `${JSON.stringify(sarif, null, 2)}\n`;
+}

@@ -1,0 +1,35 @@
+import type { AstNode } from '../sql/ast.js';
+import { list } from '../sql/ast.js';
+import { alterTableCmds, locationOf } from './statement-facts.js';
+import type { Rule, RuleFinding } from './rule.js';
+
+/**
+ * ADD COLUMN … NOT NULL without a DEFAULT: fails on a table with rows, and the
+ * previous app version's INSERTs (which do not name the column) fail after it.
+ */
+export const addNotNullColumnRule: Rule = {
+  id: 'add-not-null-column',
+  title: 'Adding a NOT NULL column without a default',
+  impacts: ['old-code', 'rollback'],
+  severity: 'error',
+  check(ctx) {
+    const alter = alterTableCmds(ctx.statement);
+    if (!alter || ctx.isNew(alter.table)) return [];
+    const out: RuleFinding[] = [];
+    for (const cmd of alter.cmds) {
+      if (cmd.subtype !== 'AT_AddColumn') continue;
+      const def = (cmd.def as AstNode).ColumnDef as AstNode;
+      const kinds = list(def.constraints).map((c) => String(c.Constraint?.contype));
+      const notNull = kinds.includes('CONSTR_NOTNULL') || kinds.includes('CONSTR_PRIMARY');
+      const filled = kinds.some((k) => k === 'CONSTR_DEFAULT' || k === 'CONSTR_IDENTITY' || k === 'CONSTR_GENERATED');
+      if (!notNull || filled) continue;
+      out.push({
+        message: `Adding ${alter.table}.${def.colname} as NOT NULL without a default fails if ${alter.table} has rows, and the previous app version's inserts, which do not set ${def.colname}, fail once it exists.`,
+        suggestion: `Add ${def.colname} as nullable (or with a constant DEFAULT), backfill it in batches, add CHECK (${def.colname} IS NOT NULL) NOT VALID and VALIDATE it, then SET NOT NULL once no running version writes NULL (plan intent add-not-null).`,
+        lock: 'ACCESS EXCLUSIVE',
+        ...locationOf(def),
+      });
+    }
+    return out;
+  },
+};

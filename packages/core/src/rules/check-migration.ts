@@ -1,0 +1,90 @@
+import { relationName, type AstNode } from '../sql/ast.js';
+import type { SqlFile, SqlStatement } from '../sql/parse-sql.js';
+import { PositionMap } from '../sql/positions.js';
+import { applyStatement, emptySchema } from '../schema/schema-builder.js';
+import { findTable, type SchemaModel } from '../schema/schema-model.js';
+import { summarize, type CheckReport, type Finding } from '../findings/finding.js';
+import { detectMoves, moveFor, moveSuggestion, updateFromTables, type ColumnMove } from './detect-moves.js';
+import { ignoresAbove } from './ignore-directives.js';
+import { IGNORE_WITHOUT_REASON, rules as allRules } from './index.js';
+import type { Rule, RuleContext } from './rule.js';
+import { statementTables } from './statement-facts.js';
+
+export interface CheckOptions {
+  /** The schema the previous deployment runs against (default: empty, every table counts as existing). */
+  schema?: SchemaModel;
+  /** Rules to run (default: all of rules/index.ts). */
+  rules?: readonly Rule[];
+}
+
+/**
+ * Runs every rule on every statement of the migrations, in order, replaying
+ * each statement into the schema so later statements see earlier ones.
+ *
+ * @example checkMigration([parsed], { schema: buildSchema(applied) }).summary.errors
+ */
+export function checkMigration(files: SqlFile[], options: CheckOptions = {}): CheckReport {
+  const schema = structuredClone(options.schema ?? emptySchema());
+  const moves = detectMoves(files, schema);
+  const created = new Set<string>();
+  const findings: Finding[] = [];
+  for (const file of files) {
+    const lines = file.text.split('\n');
+    const positions = new PositionMap(file.text);
+    for (const statement of file.statements) {
+      const ctx: RuleContext = { file, statement, schema, isNew: (name) => created.has(name) };
+      findings.push(...checkStatement(ctx, options.rules ?? allRules, lines, moves, positions));
+      trackCreated(created, statement, schema);
+      applyStatement(schema, statement);
+    }
+  }
+  const statements = files.reduce((n, f) => n + f.statements.length, 0);
+  return { findings, summary: summarize(findings, files.length, statements) };
+}
+
+function checkStatement(ctx: RuleContext, rules: readonly Rule[], lines: string[], moves: ColumnMove[], positions: PositionMap): Finding[] {
+  const { statement: s, file } = ctx;
+  const directives = ignoresAbove(lines, s.line);
+  const out: Finding[] = [];
+  for (const d of directives.filter((d) => !d.reason)) {
+    out.push({ rule: IGNORE_WITHOUT_REASON, impacts: [], severity: 'warning', file: file.file, line: d.line, column: 1, message: `This switchback:ignore comment has no reason, so it silences nothing.`, suggestion: `Say why it is safe: -- switchback:ignore ${d.rules[0] ?? 'rule-id'} the table is empty in every environment`, references: [] });
+  }
+  const ignored = new Set(directives.filter((d) => d.reason).flatMap((d) => d.rules));
+  const move = moveFor(moves, statementTables(s), s.kind === 'UpdateStmt' ? updateFromTables(s.node) : []);
+  for (const rule of rules) {
+    if (ignored.has(rule.id)) continue;
+    for (const f of rule.check(ctx)) {
+      const at = f.location === undefined ? s : positions.at(f.location);
+      out.push({
+        rule: rule.id,
+        impacts: f.impacts ?? rule.impacts,
+        severity: f.severity ?? rule.severity,
+        file: file.file,
+        line: at.line,
+        column: at.column,
+        message: f.message,
+        suggestion: move ? `${moveSuggestion(move)} For this statement alone: ${f.suggestion}` : f.suggestion,
+        references: [],
+        ...(f.lock ? { lock: f.lock } : {}),
+      });
+    }
+  }
+  return out;
+}
+
+/** Relations the checked migrations create: no running code uses them yet, so no lock or old-code findings. */
+function trackCreated(created: Set<string>, s: SqlStatement, before: SchemaModel): void {
+  const n = s.node;
+  if (s.kind === 'CreateStmt') {
+    // CREATE TABLE IF NOT EXISTS on a table the previous deployment has creates nothing.
+    const name = relationName(n.relation as AstNode);
+    if (!(n.if_not_exists && findTable(before, name))) created.add(name);
+  }
+  else if (s.kind === 'CreateTableAsStmt') created.add(relationName((n.into as AstNode | undefined)?.rel as AstNode));
+  else if (s.kind === 'ViewStmt') created.add(relationName(n.view as AstNode));
+  else if (s.kind === 'IndexStmt' && n.idxname) created.add(String(n.idxname));
+  else if (s.kind === 'RenameStmt' && n.renameType === 'OBJECT_TABLE') {
+    const from = relationName(n.relation as AstNode);
+    if (created.has(from)) created.add(String(n.newname));
+  }
+}

@@ -1,0 +1,25 @@
+import { alterTableCmds } from './statement-facts.js';
+import type { Rule, RuleFinding } from './rule.js';
+
+/** DROP COLUMN breaks the previous app version, which still reads or writes it, and loses its values. */
+export const dropColumnRule: Rule = {
+  id: 'drop-column',
+  title: 'Dropping a column the previous app version may use',
+  impacts: ['old-code', 'rollback'],
+  severity: 'error',
+  check(ctx) {
+    const alter = alterTableCmds(ctx.statement);
+    if (!alter || ctx.isNew(alter.table)) return [];
+    const out: RuleFinding[] = [];
+    for (const cmd of alter.cmds) {
+      if (cmd.subtype !== 'AT_DropColumn') continue;
+      const col = `${alter.table}.${String(cmd.name)}`;
+      out.push({
+        message: `Dropping ${col} breaks the previous app version, which still reads or writes it, and a rollback cannot bring its values back.`,
+        suggestion: `First deploy a version that no longer uses ${col} (stop writes, then reads), keep a copy of its values, and drop it in a later contract phase once no running version uses it.`,
+        lock: 'ACCESS EXCLUSIVE',
+      });
+    }
+    return out;
+  },
+};

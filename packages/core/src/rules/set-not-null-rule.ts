@@ -1,0 +1,40 @@
+import { findTable } from '../schema/schema-model.js';
+import type { SchemaModel } from '../schema/schema-model.js';
+import { alterTableCmds } from './statement-facts.js';
+import type { Rule, RuleFinding } from './rule.js';
+
+/**
+ * SET NOT NULL scans the whole table under ACCESS EXCLUSIVE, unless a
+ * validated CHECK (col IS NOT NULL) already proves it (PostgreSQL 12+ then
+ * skips the scan).
+ * https://www.postgresql.org/docs/current/sql-altertable.html#SQL-ALTERTABLE-DESC-SET-DROP-NOT-NULL
+ */
+export const setNotNullRule: Rule = {
+  id: 'set-not-null',
+  title: 'SET NOT NULL without a validated CHECK constraint',
+  impacts: ['lock'],
+  severity: 'warning',
+  check(ctx) {
+    const alter = alterTableCmds(ctx.statement);
+    if (!alter || ctx.isNew(alter.table)) return [];
+    const out: RuleFinding[] = [];
+    for (const cmd of alter.cmds) {
+      if (cmd.subtype !== 'AT_SetNotNull') continue;
+      const name = String(cmd.name);
+      if (provenNotNull(ctx.schema, alter.table, name)) continue;
+      out.push({
+        message: `Setting ${alter.table}.${name} NOT NULL scans every row of ${alter.table} while holding an ACCESS EXCLUSIVE lock: reads and writes wait for the scan.`,
+        suggestion: `First ADD CONSTRAINT ${name}_not_null CHECK (${name} IS NOT NULL) NOT VALID, then VALIDATE CONSTRAINT in a separate transaction (SHARE UPDATE EXCLUSIVE, writes continue); SET NOT NULL then skips the scan.`,
+        lock: 'ACCESS EXCLUSIVE',
+      });
+    }
+    return out;
+  },
+};
+
+/** A validated CHECK (col IS NOT NULL) exists on the table. */
+export function provenNotNull(schema: SchemaModel, table: string, column: string): boolean {
+  const wanted = `${column} is not null`.toLowerCase();
+  const norm = (e: string) => e.replace(/["()]/g, '').replace(/\s+/g, ' ').trim().toLowerCase();
+  return (findTable(schema, table)?.constraints ?? []).some((c) => c.type === 'check' && c.validated && norm(c.expression ?? '') === wanted);
+}

@@ -1,0 +1,60 @@
+import type { AstNode } from '../sql/ast.js';
+import type { SqlStatement } from '../sql/parse-sql.js';
+import { alterTableCmds, locationOf } from './statement-facts.js';
+import type { Rule, RuleContext, RuleFinding } from './rule.js';
+
+/**
+ * ADD CONSTRAINT CHECK / FOREIGN KEY validates every row while holding its
+ * lock (ACCESS EXCLUSIVE for CHECK, SHARE ROW EXCLUSIVE on both tables for a
+ * foreign key). NOT VALID skips that; VALIDATE CONSTRAINT then takes only
+ * SHARE UPDATE EXCLUSIVE, but only if run in a later transaction.
+ * https://www.postgresql.org/docs/current/sql-altertable.html#SQL-ALTERTABLE-DESC-VALIDATE-CONSTRAINT
+ */
+export const validateConstraintSeparatelyRule: Rule = {
+  id: 'validate-constraint-separately',
+  title: 'CHECK or FOREIGN KEY validated while adding it',
+  impacts: ['lock'],
+  severity: 'warning',
+  check(ctx) {
+    const alter = alterTableCmds(ctx.statement);
+    if (!alter || ctx.isNew(alter.table)) return [];
+    const out: RuleFinding[] = [];
+    const addedNotValid = new Set<string>();
+    for (const cmd of alter.cmds) {
+      const c = (cmd.def as AstNode | undefined)?.Constraint as AstNode | undefined;
+      if (cmd.subtype === 'AT_AddConstraint' && c && (c.contype === 'CONSTR_CHECK' || c.contype === 'CONSTR_FOREIGN')) {
+        const what = c.contype === 'CONSTR_CHECK' ? 'CHECK' : 'FOREIGN KEY';
+        const name = c.conname ? ` ${String(c.conname)}` : '';
+        if (c.skip_validation) {
+          if (c.conname) addedNotValid.add(String(c.conname));
+          continue;
+        }
+        out.push({
+          message: `Adding the ${what} constraint${name} on ${alter.table} checks every existing row while holding a ${c.contype === 'CONSTR_CHECK' ? 'ACCESS EXCLUSIVE' : 'SHARE ROW EXCLUSIVE'} lock${c.contype === 'CONSTR_FOREIGN' ? ' on both tables' : ''}: writes wait for the scan.`,
+          suggestion: `Add it with NOT VALID (new rows are checked at once), then run ALTER TABLE ${alter.table} VALIDATE CONSTRAINT${name || ' …'} in a separate transaction.`,
+          lock: c.contype === 'CONSTR_CHECK' ? 'ACCESS EXCLUSIVE' : 'SHARE ROW EXCLUSIVE',
+          ...locationOf(c),
+        });
+      } else if (cmd.subtype === 'AT_ValidateConstraint' && (addedNotValid.has(String(cmd.name)) || addedEarlierInTransaction(ctx, String(cmd.name)))) {
+        out.push({
+          message: `Validating ${String(cmd.name)} in the same transaction that added it keeps the ADD's lock on ${alter.table} for the whole validation scan.`,
+          suggestion: `COMMIT after ADD CONSTRAINT … NOT VALID and run VALIDATE CONSTRAINT ${String(cmd.name)} in its own transaction.`,
+          lock: 'ACCESS EXCLUSIVE',
+        });
+      }
+    }
+    return out;
+  },
+};
+
+/** The constraint was added NOT VALID earlier in the same open BEGIN block. */
+function addedEarlierInTransaction(ctx: RuleContext, name: string): boolean {
+  if (!ctx.statement.inTransaction) return false;
+  for (let i = ctx.statement.index - 1; i >= 0; i--) {
+    const s = ctx.file.statements[i] as SqlStatement;
+    if (!s.inTransaction) return false;
+    const cmds = alterTableCmds(s)?.cmds ?? [];
+    if (cmds.some((cmd) => cmd.subtype === 'AT_AddConstraint' && (cmd.def as AstNode | undefined)?.Constraint?.conname === name)) return true;
+  }
+  return false;
+}
