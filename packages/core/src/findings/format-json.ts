@@ -4,8 +4,8 @@ import type { CheckReport } from './finding.js';
 export const CHECK_JSON_VERSION = 1;
 
 /**
- * The one JSON object `check --format json` prints: the fields CONTRACTS.md
- * lists, in that order, then `lock` (the table lock the statement takes) where known.
+ * The one JSON object `check --format json` prints, with exactly the fields
+ * CONTRACTS.md lists, in that order.
  *
  * @example JSON.parse(formatJson(report)).summary.errors
  */
@@ -20,7 +20,6 @@ export function formatJson(report: CheckReport): string {
     message: f.message,
     suggestion: f.suggestion,
     references: f.references,
-    ...(f.lock ? { lock: f.lock } : {}),
   }));
   const { files, statements, errors, warnings } = report.summary;
   return `${JSON.stringify({ version: CHECK_JSON_VERSION, findings, summary: { files, statements, errors, warnings } }, null, 2)}\n`;
