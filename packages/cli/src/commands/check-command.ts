@@ -59,9 +59,11 @@ export async function runCheck(paths: string[], o: CheckOptions, write: (text: s
   });
   const checked = new Set(migrationFiles.map((f) => path.resolve(f)));
   const context = o.schema ? await schemaContext(o.schema, checked) : { applied: history(migrationFiles, checked).map(read) };
-  const result = await api.checkSql({ migrations: migrationFiles.map(read), applied: context.applied, ...(context.schema ? { schema: context.schema } : {}) });
+  const migrations = migrationFiles.map(read);
+  const result = await api.checkSql({ migrations, applied: context.applied, ...(context.schema ? { schema: context.schema } : {}) });
   if (!result.ok) throw new SqlSyntaxCheckError(result.error);
-  write(api.formatReport(result.report, format, { color: outputOf(o).color }));
+  const sources = Object.fromEntries(migrations.map((m) => [m.file, m.text]));
+  write(api.formatReport(result.report, format, { color: outputOf(o).color, sources }));
   return result.report.summary.errors > 0 ? 1 : 0;
 }
 

@@ -21,7 +21,8 @@ const golden = { human: 'check.txt', json: 'check.json', sarif: 'check.sarif', g
 
 describe('formatReport', () => {
   it.each(CHECK_FORMATS)('%s matches its golden file', async (format) => {
-    await expect(formatReport(report, format)).toMatchFileSnapshot(`./__golden__/${golden[format]}`);
+    const sources = { 'migrations/0002_merge_contract_into_customer.sql': read('examples/support-desk/migrations/0002_merge_contract_into_customer.sql') };
+    await expect(formatReport(report, format, { sources })).toMatchFileSnapshot(`./__golden__/${golden[format]}`);
   });
 
   it('json has exactly the contract fields', () => {
@@ -46,7 +47,7 @@ describe('formatReport', () => {
   it.each([
     ['github escapes properties and data', 'github', '::error file=a%2Cb%3Ac.sql,line=2,col=3,title=switchback drop-table::100%25 gone%0Areally | truly%0AInstead: x\n'],
     ['markdown escapes table cells', 'markdown', '| ❌ error | `drop-table` | `a,b:c.sql:2:3` | old-code | 100% gone<br>really \\| truly | x | – |'],
-    ['human says where, what and what instead', 'human', 'a,b:c.sql:2:3 error drop-table (old-code)\n  100% gone\nreally | truly\n  instead: x'],
+    ['human says where, what and what instead', 'human', 'a,b:c.sql\n\n  2:3 error drop-table (old-code)\n  100% gone\nreally | truly\n  instead: x'],
   ] as const)('%s', (_, format, expected) => {
     expect(formatReport(trickyReport, format)).toContain(expected);
   });

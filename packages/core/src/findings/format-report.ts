@@ -14,7 +14,7 @@ export type CheckFormat = (typeof CHECK_FORMATS)[number];
  *
  * @example formatReport(report, 'github')
  */
-export function formatReport(report: CheckReport, format: CheckFormat, options: { color?: boolean } = {}): string {
+export function formatReport(report: CheckReport, format: CheckFormat, options: { color?: boolean; sources?: Record<string, string> } = {}): string {
   const formatters = {
     human: () => formatHuman(report, options),
     json: () => formatJson(report),
