@@ -57,7 +57,8 @@ export function parseSql(file: string, text: string): ParseSqlResult {
   const source = stripMetaCommands(text);
   let raw: { stmts?: AstNode[] };
   try {
-    raw = parseSync(source) as unknown as { stmts?: AstNode[] };
+    // The parser rejects an empty string; an empty migration is simply one with no statements.
+    raw = source === '' ? {} : (parseSync(source) as unknown as { stmts?: AstNode[] });
   } catch (e) {
     const details = (e as { sqlDetails?: { message?: string; cursorPosition?: number } }).sqlDetails;
     const message = details?.message ?? (e instanceof Error ? e.message : String(e));

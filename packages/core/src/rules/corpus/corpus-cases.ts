@@ -395,10 +395,7 @@ export const corpus: CorpusCase[] = [
   }),
   c('parse: safe CREATE VIEW / COMMENT / GRANT', m('CREATE VIEW active_customer AS SELECT * FROM customer WHERE visits > 0;', "COMMENT ON TABLE customer IS 'DROP TABLE customer';", 'GRANT SELECT ON customer TO reporting;'), []),
   c('parse: safe CREATE TYPE and ALTER TYPE ADD VALUE', m("CREATE TYPE mood AS ENUM ('ok', 'sad');", "ALTER TYPE mood ADD VALUE 'happy';"), []),
-  c('parse: empty migration', '', [], {
-    known: 'false-positive',
-    reason: 'parseSql returns a syntax error ("Query cannot be empty") for an empty file; whitespace-only and comment-only files parse to zero statements.',
-  }),
+  c('parse: empty migration', '', []),
   c('parse: whitespace-only migration', '  \n\n', []),
   c('parse: comment-only migration', '-- nothing to do\n', []),
 
