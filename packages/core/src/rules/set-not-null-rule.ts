@@ -21,7 +21,9 @@ export const setNotNullRule: Rule = {
     for (const cmd of alter.cmds) {
       if (cmd.subtype !== 'AT_SetNotNull') continue;
       const name = String(cmd.name);
-      if (provenNotNull(ctx.schema, alter.table, name)) continue;
+      // Already NOT NULL: PostgreSQL does nothing, so there is no scan.
+      const current = findTable(ctx.schema, alter.table)?.columns.find((c) => c.name === name);
+      if (current?.nullable === false || provenNotNull(ctx.schema, alter.table, name)) continue;
       out.push({
         message: `Setting ${alter.table}.${name} NOT NULL scans every row of ${alter.table} while holding an ACCESS EXCLUSIVE lock: reads and writes wait for the scan.`,
         suggestion: `First ADD CONSTRAINT ${name}_not_null CHECK (${name} IS NOT NULL) NOT VALID, then VALIDATE CONSTRAINT in a separate transaction (SHARE UPDATE EXCLUSIVE, writes continue); SET NOT NULL then skips the scan.`,

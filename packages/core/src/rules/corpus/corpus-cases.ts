@@ -230,10 +230,7 @@ export const corpus: CorpusCase[] = [
     known: 'false-positive',
     reason: 'provenNotNull only matches a CHECK whose whole text is "col IS NOT NULL"; PostgreSQL also skips the scan when an AND-ed conjunct proves it.',
   }),
-  c('snn: column already NOT NULL is a no-op', m(LT, 'ALTER TABLE customer ALTER COLUMN name SET NOT NULL;'), [], {
-    known: 'false-positive',
-    reason: 'SET NOT NULL on a column the schema already has NOT NULL does nothing (no scan), but set-not-null ignores the column\'s nullability.',
-  }),
+  c('snn: column already NOT NULL is a no-op', m(LT, 'ALTER TABLE customer ALTER COLUMN name SET NOT NULL;'), []),
 
   // ── validate-constraint-separately ────────────────────────────────────
   c('val: CHECK without NOT VALID', m(LT, 'ALTER TABLE contract ADD CONSTRAINT tier_nn CHECK (tier IS NOT NULL);'), [f(VAL, 2)]),
