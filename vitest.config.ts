@@ -17,6 +17,7 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     globalSetup: ['./test-support/global-setup.ts'],
+    setupFiles: ['./test-support/fast-check-seed.ts'],
     reporters: ['default', './test-support/summary-reporter.ts'],
   },
 });

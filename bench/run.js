@@ -18,6 +18,12 @@
  * BENCH_WRITER_CONNECTIONS (4: the writer's pool).
  * Exit codes: 0 ran (targets met or not: see the target_* lines),
  * 1 the benchmark failed, 2 the server is unreachable.
+ *
+ * Before it, the check benchmark (bench/check.js: `switchback check` on a
+ * generated 10,000-statement migration, no database needed) runs and prints
+ *   RESULT check_10k_statements_s=S squawk_ratio=R
+ * so it reports even when the server is down. If it fails, the backfill
+ * benchmark still runs and the exit code is 1. BENCH_SKIP_CHECK=1 skips it.
  */
 import crypto from 'node:crypto';
 import os from 'node:os';
@@ -25,6 +31,7 @@ import pg from 'pg';
 import { PgDb, redactUrl } from '@switchback/engine';
 import { TIERS } from '@switchback/example-support-desk';
 import { buildFixture, parityCountSql, tables } from './bench-fixture.js';
+import { runCheckBench } from './check.js';
 import { singleUpdate, switchbackBackfill } from './contenders.js';
 import { int, latencySummary, median, ms } from './stats.js';
 import { now, startWriter } from './writer.js';
@@ -233,9 +240,20 @@ for (const signal of ['SIGINT', 'SIGTERM']) {
   });
 }
 
+let checkFailed = false;
+if (process.env.BENCH_SKIP_CHECK !== '1') {
+  try {
+    await runCheckBench(print);
+  } catch (e) {
+    checkFailed = true;
+    console.error(`bench: check benchmark failed: ${e instanceof Error ? e.message : String(e)}`);
+  }
+}
+
 try {
   await main();
   await cleanup();
+  if (checkFailed) process.exit(1);
 } catch (e) {
   // Interrupted: the signal handler is cleaning up and will exit.
   if (interrupted) await new Promise(() => {});

@@ -63,7 +63,9 @@ export function parseSql(file: string, text: string): ParseSqlResult {
     const details = (e as { sqlDetails?: { message?: string; cursorPosition?: number } }).sqlDetails;
     const message = details?.message ?? (e instanceof Error ? e.message : String(e));
     const at = positionOfCharIndex(source, details?.cursorPosition ?? 0);
-    return { ok: false, error: { kind: 'sql-syntax-error', file, line: at.line, column: at.column, message } };
+    // Blanked meta-commands hold a space per UTF-8 byte: keep the column inside the original line.
+    const original = text.split('\n')[at.line - 1] ?? '';
+    return { ok: false, error: { kind: 'sql-syntax-error', file, line: at.line, column: Math.min(at.column, [...original].length + 1), message } };
   }
   const map = new PositionMap(text);
   const session = new SessionState();
