@@ -120,9 +120,9 @@ async function runScenario(o: DemoOptions, mode: 'trigger' | 'app'): Promise<Sce
   let failure: string | undefined;
   try {
     await step('advance', () => advance(o.db, id, { ...exec, to: 'expand' }));
-    await settle(o.db, 300);
+    await settle(300);
     await step('advance', () => advance(o.db, id, { ...exec, to: 'dual-write' }));
-    await settle(o.db, 300);
+    await settle(300);
     // sync: app — the previous version does not dual-write; it must be gone before the backfill.
     if (mode === 'app') await stopOld('its writes do not reach the new columns');
     await step('advance', () => advance(o.db, id, { ...exec, to: 'backfill' }));
@@ -131,21 +131,21 @@ async function runScenario(o: DemoOptions, mode: 'trigger' | 'app'): Promise<Sce
     await updateFlag(o.db, 'ReadContractDetailsFromCustomer', { allowTenants: ['acme'] }, actor);
     await v2.refresh();
     emit({ type: 'note', message: 'tenant acme allow-listed for ReadContractDetailsFromCustomer' });
-    await settle(o.db, 200);
+    await settle(200);
     await step('advance', () => advance(o.db, id, exec)); // 1% → 10%
-    await settle(o.db, 300);
+    await settle(300);
     await step('rollback', () => rollback(o.db, id, { ...exec, to: 'backfill' }));
     rollbacks.push({ from: 'read-switch', to: 'backfill' });
     await step('advance', () => advance(o.db, id, { ...exec, to: 'read-switch' }));
     for (let i = 0; i < 3; i++) {
-      await settle(o.db, 200);
+      await settle(200);
       await step('advance', () => advance(o.db, id, exec)); // 10%, 50%, 100%
     }
     await step('advance', () => advance(o.db, id, { ...exec, to: 'cut-off' }));
-    await settle(o.db, 300);
+    await settle(300);
     await stopOld('contract removes the shape it reads');
     await step('advance', () => advance(o.db, id, { ...exec, to: 'contract' }));
-    await settle(o.db, 300);
+    await settle(300);
   } catch (e) {
     failure = e instanceof Error ? e.message : String(e);
     emit({ type: 'note', message: `stopped: ${failure}` });
@@ -181,7 +181,7 @@ async function runScenario(o: DemoOptions, mode: 'trigger' | 'app'): Promise<Sce
 }
 
 /** Let the apps work a little in the new state before the next transition. */
-async function settle(_db: Db, ms: number): Promise<void> {
+async function settle(ms: number): Promise<void> {
   await new Promise((r) => setTimeout(r, ms));
 }
 

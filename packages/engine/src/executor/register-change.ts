@@ -27,7 +27,8 @@ export function planHash(plan: Plan): string {
 export async function registerChange(db: Db, spec: ChangeSpec, actor: string, options: { check?: (plan: Plan) => void } = {}): Promise<ChangeRow> {
   const existing = await getChange(db, spec.id);
   if (existing && (existing.applied_phase !== null || existing.status !== 'idle')) {
-    if (canonicalJson(existing.spec) !== canonicalJson(spec) && !sameIgnoringFile(existing.spec, spec)) throw new ChangeFileChangedError(spec.id, existing.applied_phase);
+    // The same change read from another path (or cwd) is the same change.
+    if (!sameIgnoringFile(existing.spec, spec)) throw new ChangeFileChangedError(spec.id, existing.applied_phase);
     options.check?.(existing.plan);
     return existing;
   }
