@@ -3,7 +3,7 @@
  * migration against a generated 500-table schema, run end to end as a
  * process (Node start-up, WebAssembly parser load, parse, schema build,
  * rules, JSON report), timed as the median of BENCH_CHECK_RUNS (3) runs.
- * Where `squawk-cli` is installed (a root devDependency), squawk is run on
+ * Where `squawk-cli` installs from the npm registry (into bench/.squawk), squawk is run on
  * the same migration file the same way and the ratio is printed.
  * No database is needed. Prints one `name=value` line per figure and
  *   RESULT check_10k_statements_s=S squawk_ratio=R
@@ -27,7 +27,20 @@ import { median } from './stats.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const CLI = path.join(ROOT, 'packages/cli/dist/bin.js');
-const SQUAWK = path.join(ROOT, 'node_modules/.bin/squawk');
+const SQUAWK_VERSION = '2.66.0';
+const SQUAWK_DIR = path.join(ROOT, 'bench/.squawk');
+
+/**
+ * squawk-cli from the npm registry, installed on first use into bench/.squawk
+ * (not a project dependency: its lockfile entries are per platform).
+ */
+function squawkBinary(print) {
+  const bin = path.join(SQUAWK_DIR, 'node_modules/.bin/squawk');
+  if (fs.existsSync(bin)) return bin;
+  print(`# installing squawk-cli@${SQUAWK_VERSION} into bench/.squawk (npm registry)`);
+  const r = spawnSync('npm', ['install', '--prefix', SQUAWK_DIR, '--no-save', '--no-package-lock', '--no-audit', '--no-fund', `squawk-cli@${SQUAWK_VERSION}`], { encoding: 'utf8' });
+  return r.status === 0 && fs.existsSync(bin) ? bin : undefined;
+}
 const STATEMENTS = Number(process.env.BENCH_CHECK_STATEMENTS ?? 10_000);
 const TABLES = Number(process.env.BENCH_CHECK_TABLES ?? 500);
 const RUNS = Number(process.env.BENCH_CHECK_RUNS ?? 3);
@@ -172,8 +185,9 @@ export async function runCheckBench(print = (line) => console.log(line)) {
     print(`check_10k_statements_s=${ours.seconds.toFixed(3)}`);
 
     let ratio = 'n/a';
-    if (fs.existsSync(SQUAWK)) {
-      const theirs = timed('squawk', SQUAWK, ['--reporter', 'json', 'migration.sql'], dir, print);
+    const squawk = squawkBinary(print);
+    if (squawk) {
+      const theirs = timed('squawk', squawk, ['--reporter', 'json', 'migration.sql'], dir, print);
       print(`squawk_exit_code=${theirs.last.status}`);
       let issues;
       try {
@@ -189,7 +203,7 @@ export async function runCheckBench(print = (line) => console.log(line)) {
       ratio = (ours.seconds / theirs.seconds).toFixed(2);
       print(`squawk_ratio=${ratio}`);
     } else {
-      print('# squawk-cli is not installed (npm install -D squawk-cli): no squawk_ratio');
+      print('# squawk-cli could not be installed from the npm registry: no squawk_ratio');
     }
     print(`target_check_under_2s_met=${ours.seconds < TARGET_S ? 'yes' : 'no'}`);
     print(`RESULT check_10k_statements_s=${ours.seconds.toFixed(2)} squawk_ratio=${ratio}`);
