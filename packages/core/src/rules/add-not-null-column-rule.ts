@@ -19,9 +19,11 @@ export const addNotNullColumnRule: Rule = {
     for (const cmd of alter.cmds) {
       if (cmd.subtype !== 'AT_AddColumn') continue;
       const def = (cmd.def as AstNode).ColumnDef as AstNode;
-      const kinds = list(def.constraints).map((c) => String(c.Constraint?.contype));
+      const constraints = list(def.constraints).map((c) => c.Constraint as AstNode);
+      const kinds = constraints.map((c) => String(c?.contype));
       const notNull = kinds.includes('CONSTR_NOTNULL') || kinds.includes('CONSTR_PRIMARY');
-      const filled = kinds.some((k) => k === 'CONSTR_DEFAULT' || k === 'CONSTR_IDENTITY' || k === 'CONSTR_GENERATED');
+      // DEFAULT NULL fills nothing: the ADD still fails on a table with rows.
+      const filled = constraints.some((c) => (c?.contype === 'CONSTR_DEFAULT' && (c.raw_expr as AstNode | undefined)?.A_Const?.isnull !== true) || c?.contype === 'CONSTR_IDENTITY' || c?.contype === 'CONSTR_GENERATED');
       if (!notNull || filled) continue;
       out.push({
         message: `Adding ${alter.table}.${def.colname} as NOT NULL without a default fails if ${alter.table} has rows, and the previous app version's inserts, which do not set ${def.colname}, fail once it exists.`,

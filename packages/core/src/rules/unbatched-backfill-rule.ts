@@ -16,8 +16,9 @@ export const unbatchedBackfillRule: Rule = {
     if (ctx.statement.kind !== 'UpdateStmt') return [];
     const table = relationName(n.relation as AstNode);
     const joined = list(n.fromClause).length > 0;
-    if (ctx.isNew(table) || (n.whereClause && !joined)) return [];
-    const scope = n.whereClause ? `every ${table} row that joins ${list(n.fromClause).map((f) => relationName(f.RangeVar as AstNode)).filter(Boolean).join(', ') || 'the FROM list'}` : `every row of ${table}`;
+    const where = isConstantTrue(n.whereClause as AstNode | undefined) ? undefined : n.whereClause;
+    if (ctx.isNew(table) || (where && !joined)) return [];
+    const scope = where ? `every ${table} row that joins ${list(n.fromClause).map((f) => relationName(f.RangeVar as AstNode)).filter(Boolean).join(', ') || 'the FROM list'}` : `every row of ${table}`;
     return [
       {
         message: `This UPDATE rewrites ${scope} in one transaction: each row stays locked until the migration commits (writes from the app wait), and the overwritten values cannot be restored by a reversal.`,
@@ -27,3 +28,16 @@ export const unbatchedBackfillRule: Rule = {
     ];
   },
 };
+
+/** `WHERE true` or `WHERE 1 = 1`: a WHERE that filters nothing. */
+function isConstantTrue(node: AstNode | undefined): boolean {
+  if (!node) return false;
+  if ((node.A_Const as AstNode | undefined)?.boolval?.boolval === true) return true;
+  const e = node.A_Expr as AstNode | undefined;
+  const value = (n: unknown) => {
+    const c = (n as AstNode | undefined)?.A_Const as AstNode | undefined;
+    return c ? JSON.stringify({ ...c, location: 0 }) : undefined;
+  };
+  const op = list(e?.name).map((x) => (x.String as AstNode | undefined)?.sval).join('');
+  return !!e && op === '=' && value(e.lexpr) !== undefined && value(e.lexpr) === value(e.rexpr);
+}
