@@ -26,7 +26,7 @@ Without DATABASE_URL / --database-url the demo uses a fresh embedded database in
 ${DEMO_DATA_DIR}/; on a server it works in schemas of its own (support_desk_*),
 dropped at the end (the ledger keeps the demo's record).
 Inspect the result afterwards with:
-  switchback status --data-dir ${DEMO_DATA_DIR}
+  npx switchback status --data-dir ${DEMO_DATA_DIR}
 
 Exit code 0 only if every invariant held: no committed write lost, no error in
 the old version while it ran, zero parity mismatches, an intact ledger.
@@ -93,5 +93,5 @@ function renderSummary(o: Output, r: DemoResult, dataDir?: string): void {
   check(r.parityMismatches === 0, `zero parity mismatches between old and new (${r.parityMismatches})`);
   check(r.ledger.intact, `ledger intact (${r.ledger.events} hash-chained events)`);
   o.out(r.ok ? paint(o, 'green', 'Every invariant held.') : paint(o, 'red', 'An invariant failed: see above.'));
-  if (dataDir) o.out(paint(o, 'gray', `Inspect: switchback status --data-dir ${dataDir}`));
+  if (dataDir) o.out(paint(o, 'gray', `Inspect: npx switchback status --data-dir ${dataDir}`));
 }
