@@ -1,7 +1,7 @@
 import { list, type AstNode } from '../sql/ast.js';
 import { volatileCall } from '../sql/expressions.js';
 import { baseTypeName, SERIAL_TYPES } from '../sql/type-name.js';
-import { alterTableCmds, locationOf } from './statement-facts.js';
+import { existingTableAlters, locationOf } from './statement-facts.js';
 import type { Rule, RuleFinding } from './rule.js';
 
 /**
@@ -16,11 +16,9 @@ export const addColumnVolatileDefaultRule: Rule = {
   impacts: ['lock'],
   severity: 'warning',
   check(ctx) {
-    const alter = alterTableCmds(ctx.statement);
-    if (!alter || ctx.isNew(alter.table)) return [];
+    const alter = existingTableAlters(ctx, 'AT_AddColumn');
     const out: RuleFinding[] = [];
     for (const cmd of alter.cmds) {
-      if (cmd.subtype !== 'AT_AddColumn') continue;
       const def = (cmd.def as AstNode).ColumnDef as AstNode;
       const why = rewriteReason(def);
       if (!why) continue;

@@ -1,6 +1,6 @@
 import type { AstNode } from '../sql/ast.js';
 import { list } from '../sql/ast.js';
-import { alterTableCmds, locationOf } from './statement-facts.js';
+import { existingTableAlters, locationOf } from './statement-facts.js';
 import type { Rule, RuleFinding } from './rule.js';
 
 /**
@@ -13,11 +13,9 @@ export const addNotNullColumnRule: Rule = {
   impacts: ['old-code', 'rollback'],
   severity: 'error',
   check(ctx) {
-    const alter = alterTableCmds(ctx.statement);
-    if (!alter || ctx.isNew(alter.table)) return [];
+    const alter = existingTableAlters(ctx, 'AT_AddColumn');
     const out: RuleFinding[] = [];
     for (const cmd of alter.cmds) {
-      if (cmd.subtype !== 'AT_AddColumn') continue;
       const def = (cmd.def as AstNode).ColumnDef as AstNode;
       const constraints = list(def.constraints).map((c) => c.Constraint as AstNode);
       const kinds = constraints.map((c) => String(c?.contype));

@@ -1,5 +1,5 @@
 import type { AstNode } from '../sql/ast.js';
-import { alterTableCmds, locationOf } from './statement-facts.js';
+import { existingTableAlters, locationOf } from './statement-facts.js';
 import type { Rule, RuleFinding } from './rule.js';
 
 /**
@@ -13,12 +13,11 @@ export const addUniqueWithoutIndexRule: Rule = {
   impacts: ['lock'],
   severity: 'warning',
   check(ctx) {
-    const alter = alterTableCmds(ctx.statement);
-    if (!alter || ctx.isNew(alter.table)) return [];
+    const alter = existingTableAlters(ctx, 'AT_AddConstraint');
     const out: RuleFinding[] = [];
     for (const cmd of alter.cmds) {
       const c = (cmd.def as AstNode | undefined)?.Constraint as AstNode | undefined;
-      if (cmd.subtype !== 'AT_AddConstraint' || !c || (c.contype !== 'CONSTR_UNIQUE' && c.contype !== 'CONSTR_PRIMARY') || c.indexname) continue;
+      if (!c || (c.contype !== 'CONSTR_UNIQUE' && c.contype !== 'CONSTR_PRIMARY') || c.indexname) continue;
       const what = c.contype === 'CONSTR_UNIQUE' ? 'UNIQUE' : 'PRIMARY KEY';
       const name = c.conname ? String(c.conname) : `${alter.table}_key`;
       out.push({

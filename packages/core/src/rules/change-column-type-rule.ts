@@ -1,7 +1,7 @@
 import type { AstNode } from '../sql/ast.js';
 import { formatType } from '../sql/type-name.js';
 import { findColumn, findTable } from '../schema/schema-model.js';
-import { alterTableCmds } from './statement-facts.js';
+import { existingTableAlters } from './statement-facts.js';
 import { classifyTypeChange } from './type-change.js';
 import type { Rule, RuleFinding } from './rule.js';
 
@@ -12,12 +12,10 @@ export const changeColumnTypeRule: Rule = {
   impacts: ['old-code', 'rollback', 'lock'],
   severity: 'error',
   check(ctx) {
-    const alter = alterTableCmds(ctx.statement);
-    if (!alter || ctx.isNew(alter.table)) return [];
+    const alter = existingTableAlters(ctx, 'AT_AlterColumnType');
     const table = findTable(ctx.schema, alter.table);
     const out: RuleFinding[] = [];
     for (const cmd of alter.cmds) {
-      if (cmd.subtype !== 'AT_AlterColumnType') continue;
       const name = String(cmd.name);
       const col = `${alter.table}.${name}`;
       const from = table ? findColumn(table, name)?.type : undefined;

@@ -1,4 +1,4 @@
-import { alterTableCmds } from './statement-facts.js';
+import { existingTableAlters } from './statement-facts.js';
 import type { Rule, RuleFinding } from './rule.js';
 
 /** DROP COLUMN breaks the previous app version, which still reads or writes it, and loses its values. */
@@ -8,11 +8,9 @@ export const dropColumnRule: Rule = {
   impacts: ['old-code', 'rollback'],
   severity: 'error',
   check(ctx) {
-    const alter = alterTableCmds(ctx.statement);
-    if (!alter || ctx.isNew(alter.table)) return [];
+    const alter = existingTableAlters(ctx, 'AT_DropColumn');
     const out: RuleFinding[] = [];
     for (const cmd of alter.cmds) {
-      if (cmd.subtype !== 'AT_DropColumn') continue;
       const col = `${alter.table}.${String(cmd.name)}`;
       out.push({
         message: `Dropping ${col} breaks the previous app version, which still reads or writes it, and a rollback cannot bring its values back.`,

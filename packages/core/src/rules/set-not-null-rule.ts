@@ -1,6 +1,6 @@
 import { findTable } from '../schema/schema-model.js';
 import type { SchemaModel } from '../schema/schema-model.js';
-import { alterTableCmds } from './statement-facts.js';
+import { existingTableAlters } from './statement-facts.js';
 import type { Rule, RuleFinding } from './rule.js';
 
 /**
@@ -15,11 +15,9 @@ export const setNotNullRule: Rule = {
   impacts: ['lock'],
   severity: 'warning',
   check(ctx) {
-    const alter = alterTableCmds(ctx.statement);
-    if (!alter || ctx.isNew(alter.table)) return [];
+    const alter = existingTableAlters(ctx, 'AT_SetNotNull');
     const out: RuleFinding[] = [];
     for (const cmd of alter.cmds) {
-      if (cmd.subtype !== 'AT_SetNotNull') continue;
       const name = String(cmd.name);
       // Already NOT NULL: PostgreSQL does nothing, so there is no scan.
       const current = findTable(ctx.schema, alter.table)?.columns.find((c) => c.name === name);
