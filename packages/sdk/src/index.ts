@@ -22,8 +22,8 @@ export type { Listener, PgliteLike } from './flags/listener.js';
 export { pgListener } from './flags/pg-listener.js';
 export type { PgListenClient, PgListenerOptions } from './flags/pg-listener.js';
 
-export { stageFor } from './migration/stage.js';
-export type { Phase, Stage } from './migration/stage.js';
+export { stageFor, STAGES } from './migration/stage.js';
+export type { Phase, Stage, StageBehaviour } from './migration/stage.js';
 export { deepEqual } from './migration/deep-equal.js';
 export { topLevelDiff } from './migration/mismatch-reporter.js';
 export type { Mismatch, MismatchReporter, TopLevelDiff } from './migration/mismatch-reporter.js';
@@ -42,3 +42,6 @@ export { TokenBucket } from './migration/token-bucket.js';
 
 export { startHeartbeat, DEFAULT_HEARTBEAT_INTERVAL_MS } from './heartbeat/heartbeat.js';
 export type { Heartbeat, HeartbeatOptions } from './heartbeat/heartbeat.js';
+export { compareAppVersions, isOlderAppVersion } from './heartbeat/app-version.js';
+export { liveAppVersions, liveVersionsOlderThan } from './heartbeat/live-versions.js';
+export type { LiveAppVersion, LiveInstance, LiveVersionsQuery } from './heartbeat/live-versions.js';
