@@ -37,7 +37,7 @@ export {
 export type { DbMismatchReporterOptions } from './migration/db-mismatch-reporter.js';
 export { Migration, DEFAULT_SAMPLE_EVERY } from './migration/migration.js';
 export type { MigrationCounters, MigrationOptions, ReadImpl, WriteImpl } from './migration/migration.js';
-export type { CompareEvent, MigrationHooks, Side, SideCounters, SideEvent } from './migration/migration-hooks.js';
+export type { CompareEvent, MigrationHooks, Side, SideCall, SideCounters, SideEvent } from './migration/migration-hooks.js';
 export { TokenBucket } from './migration/token-bucket.js';
 
 export { startHeartbeat, DEFAULT_HEARTBEAT_INTERVAL_MS } from './heartbeat/heartbeat.js';
