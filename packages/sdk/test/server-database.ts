@@ -31,6 +31,8 @@ export interface SdkDatabase {
   db: SqlClient;
   /** Runs several statements (no parameters). */
   exec(sql: string): Promise<unknown>;
+  /** One connection of its own, for a transaction (PGlite has only one). */
+  session(): Promise<{ client: SqlClient; release(): void }>;
   drop(): Promise<void>;
 }
 
@@ -41,7 +43,7 @@ export const sdkTargets: Array<{ name: 'pglite' | 'postgres'; create(): Promise<
     async create() {
       const db = await PGlite.create();
       await db.exec(SCHEMA);
-      return { db, exec: (sql) => db.exec(sql), drop: () => db.close() };
+      return { db, exec: (sql) => db.exec(sql), session: async () => ({ client: db, release: () => {} }), drop: () => db.close() };
     },
   },
   ...(process.env.DATABASE_URL
@@ -49,7 +51,15 @@ export const sdkTargets: Array<{ name: 'pglite' | 'postgres'; create(): Promise<
         name: 'postgres' as const,
         async create(): Promise<SdkDatabase> {
           const server = await createServerDatabase();
-          return { db: server.pool, exec: (sql) => server.pool.query(sql), drop: () => server.drop() };
+          return {
+            db: server.pool,
+            exec: (sql) => server.pool.query(sql),
+            session: async () => {
+              const client = await server.pool.connect();
+              return { client, release: () => client.release() };
+            },
+            drop: () => server.drop(),
+          };
         },
       }]
     : []),
