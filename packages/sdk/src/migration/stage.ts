@@ -24,7 +24,8 @@ export interface StageBehaviour {
   /**
    * Whether the other side is written too, after the authoritative one: by the
    * app with sync 'app' where the dual-write flag is on for the context, by the
-   * database's trigger with sync 'trigger'. Its failure is recorded, never thrown.
+   * database's trigger with sync 'trigger'. When the app's write of it fails,
+   * the failure is recorded, never thrown.
    */
   dualWrite: boolean;
 }
