@@ -93,7 +93,8 @@ export function fileAccesses(file: string, text: string, root: Node, ctx: ScanCo
     const chain = chainCalls(chainTop(n));
     const access = chain.some((c) => WRITE_METHODS.has(norm(c.parts.method))) ? 'write' : 'read';
     push(first, { table, access });
-    chainColumns(chain, table, undefined, first);
+    const model = ctx.models.get(trailingName(first) ?? '');
+    chainColumns(chain, table, model?.table === table ? model.model : undefined, first);
   }
 
   /** The table a builder argument names: a string (`'support_contract as k'`), a bound name, or a Drizzle table object. */
@@ -135,7 +136,12 @@ export function fileAccesses(file: string, text: string, root: Node, ctx: ScanCo
       if (literal !== undefined) {
         const [qualifier, name] = splitQualified(literal);
         const column = name && (!qualifier || sameName(qualifier, table)) ? columnOf(name) : undefined;
-        if (column) push(arg, { table, column, access: writes && arg.parent?.type !== 'argument_list' ? 'write' : 'read' });
+        if (column) push(arg, { table, column, access: writes ? 'write' : 'read' });
+        return;
+      }
+      if (arg.type === 'shorthand_property_identifier') {
+        const column = columnOf(arg.text);
+        if (column) push(arg, { table, column, access: writes ? 'write' : 'read' });
         return;
       }
       if (arg.type === 'pair' || arg.type === 'keyword_argument' || (arg.type === 'assignment_expression' && arg.parent?.type === 'initializer_expression')) {
@@ -206,11 +212,11 @@ export function fileAccesses(file: string, text: string, root: Node, ctx: ScanCo
       const column = model.columns?.get(prop);
       if (column) push(parent, { table, column, access: 'read' });
     }
-    chainColumns(chain, table, model);
     if (created && parent) {
+      // A new row: what the constructor or initializer sets is written.
       const init = parent.childForFieldName('initializer') ?? parent.childForFieldName('arguments');
       if (init) for (const c of init.namedChildren) if (c) chainColumnsOf(c, table, model);
-    }
+    } else chainColumns(chain, table, model);
   }
 
   function chainColumnsOf(arg: Node, table: string, model: CodeModel): void {

@@ -7,6 +7,8 @@
 
 /** Splits any of snake_case, kebab-case, camelCase, PascalCase or SCREAMING_CASE into lower-case words. */
 export function words(name: string): string[] {
+  // SCREAMING_CASE has no case changes to split on, only separators.
+  if (!/[a-z]/.test(name)) return name.split(/[^A-Za-z0-9]+/).filter(Boolean).map((w) => w.toLowerCase());
   return name
     .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
     .replace(/([A-Z]+)([A-Z][a-z])/g, '$1 $2')

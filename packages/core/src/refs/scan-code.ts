@@ -66,7 +66,7 @@ export async function scanCode(sources: CodeSource[], options: ScanCodeOptions):
     }
     for (const c of csharpClasses) {
       const sets = dbSets.filter(([entity]) => entity === c.names[0]).map(([, property]) => property);
-      if (sets.length) models.push({ ...c, names: [...c.names, ...sets], ...(c.table ? {} : { table: sets[0] }) });
+      if (sets.length) models.push({ ...c, names: [...c.names, ...sets] });
     }
     const ctx = scanContext(targets, known, bindings, models);
     const names = [...ctx.models.keys(), ...[...ctx.bindings].filter(([, v]) => targets.has(bareTable(v))).map(([k]) => k)];
@@ -77,7 +77,8 @@ export async function scanCode(sources: CodeSource[], options: ScanCodeOptions):
       const tree = await parsed(source, trees);
       if (tree) out.push(...fileAccesses(source.file, source.text, tree.rootNode, ctx));
     }
-    return dedupe(out);
+    // Code names a column by its property (`EndDate`); report it by the column's name when the schema knows it.
+    return dedupe(out.map((a) => (a.column && a.column !== '*' ? { ...a, column: columnName(known, a.table, a.column) } : a)));
   } finally {
     for (const tree of trees.values()) tree.delete();
   }
@@ -127,6 +128,12 @@ function declarationAccesses(ctx: ScanContext): CodeAccess[] {
     for (const c of model.columnLines) out.push({ table, column: c.column, access: 'read', file: model.file, line: c.line, symbol });
   }
   return out;
+}
+
+function columnName(known: KnownTables, table: string, column: string): string {
+  const columns = known.get(table);
+  if (!columns || columns.has(column)) return column;
+  return [...columns].find((c) => sameName(column, c)) ?? column;
 }
 
 function dedupe(accesses: CodeAccess[]): CodeAccess[] {

@@ -46,6 +46,7 @@ function statementAccesses(stmt: AstNode, known: KnownTables): SqlAccess[] {
   const written = new Set<AstNode>();
   const writtenColumns: { target: AstNode; name: string; location: number }[] = [];
   const starInserts: AstNode[] = [];
+  const insertTargets = new Set<AstNode>();
   const columnRefs: { fields: string[]; location: number }[] = [];
   const ctes = new Set<string>();
   // One flat scope per top-level statement: subqueries' aliases share it, which
@@ -60,6 +61,7 @@ function statementAccesses(stmt: AstNode, known: KnownTables): SqlAccess[] {
       const targets = key === 'InsertStmt' ? list(node.cols) : key === 'UpdateStmt' ? list(node.targetList) : [];
       for (const t of targets) writtenColumns.push({ target: rel, name: String(t.ResTarget?.name ?? ''), location: Number(t.ResTarget?.location ?? rel.location ?? 0) });
       if (key === 'InsertStmt' && !list(node.cols).length) starInserts.push(rel);
+      if (key === 'InsertStmt') insertTargets.add(rel);
     } else if (key === 'RangeVar') {
       relations.push({ node, table: relationName(node), location: Number(node.location ?? 0), ...(node.alias?.aliasname ? { alias: String(node.alias.aliasname) } : {}) });
     } else if (key === 'ColumnRef') {
@@ -81,7 +83,9 @@ function statementAccesses(stmt: AstNode, known: KnownTables): SqlAccess[] {
     const column = ref.fields[ref.fields.length - 1] ?? '';
     // An interpolated expression is not a column; nor is a name the table is known not to have (a function's alias, an output name).
     if (/^__sb\d+__$/.test(column)) continue;
-    for (const table of columnTables(ref.fields, tables, known)) {
+    // An INSERT's target is not in scope for the columns of its SELECT (only of its RETURNING).
+    const scope = tables.filter((r) => !insertTargets.has(r.node));
+    for (const table of columnTables(ref.fields, scope.length ? scope : tables, known)) {
       const columns = known.get(table);
       if (column === '*' || !columns?.size || columns.has(column)) out.push({ table, column, access: 'read', offset: ref.location });
     }
@@ -137,12 +141,14 @@ function byteToChar(text: string): (byte: number) => number {
 }
 
 const SQL_KEYWORDS = new Set(['select', 'insert', 'update', 'delete', 'merge', 'from', 'join', 'into', 'where', 'set', 'values', 'returning']);
+/** A fragment starts like SQL: a statement or a clause (`WHERE …`, `FROM …`, `, tier = …`), not prose ("Failed to update …"). */
+const SQL_START = /^[\s(,]*(select|insert|update|delete|merge|with|from|join|left|right|inner|full|into|where|and|or|set|values|returning|order|group|having|on|limit)\b/i;
 const WRITE_KEYWORDS = new Set(['insert', 'update', 'delete', 'merge', 'upsert']);
 
 /**
  * A tokenised identifier match, only for strings that do not parse as SQL
  * (fragments such as `"UPDATE support_contract SET tier = " + value`): the
- * text must have an SQL keyword and name exactly one known table; its other
+ * text must start like SQL and name exactly one known table; its other
  * identifiers are taken as that table's columns when the table has them.
  */
 export function fragmentAccesses(sql: string, known: KnownTables): SqlAccess[] {
@@ -150,7 +156,7 @@ export function fragmentAccesses(sql: string, known: KnownTables): SqlAccess[] {
     .filter((m) => m[1] !== undefined || m[2] !== undefined)
     .map((m) => ({ word: (m[1] ?? m[2] ?? '').replace(/""/g, '"'), offset: m.index }));
   const lower = tokens.map((t) => t.word.toLowerCase());
-  if (!lower.some((w) => SQL_KEYWORDS.has(w))) return [];
+  if (!SQL_START.test(sql) || !lower.some((w) => SQL_KEYWORDS.has(w))) return [];
   const tableTokens = tokens.filter((t) => known.has(relationKey(t.word, known)));
   const tableNames = [...new Set(tableTokens.map((t) => relationKey(t.word, known)))];
   if (tableNames.length !== 1) return [];
