@@ -116,6 +116,11 @@ export async function withCodeReferences(report: api.CheckReport, o: CodeReferen
   if (o.code === false || !api.needsCodeReferences(report)) return report;
   const files = o.migrations.map((m) => m.file);
   const exclude = [...files.map((f) => (path.basename(f) === 'migration.sql' ? path.dirname(path.dirname(f)) : path.dirname(f))), ...(o.schemaPath && !/^postgres(ql)?:\/\//.test(o.schemaPath) ? [o.schemaPath] : [])];
-  const code = readCodeSources(o.code ?? defaultCodeRoot(files), exclude);
-  return api.addCodeReferences(report, { migrations: o.migrations, applied: o.applied, ...(o.schema ? { schema: o.schema } : {}), code });
+  const root = o.code ?? defaultCodeRoot(files);
+  const code = readCodeSources(root, exclude);
+  try {
+    return await api.addCodeReferences(report, { migrations: o.migrations, applied: o.applied, ...(o.schema ? { schema: o.schema } : {}), code });
+  } catch (e) {
+    throw new SwitchbackError(`Could not search the code under ${root} for references (${e instanceof Error ? e.message : String(e)}). Run check with --no-code to skip it, or --code DIR to search elsewhere.`);
+  }
 }

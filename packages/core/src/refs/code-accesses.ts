@@ -8,6 +8,8 @@ import {
   isCallNode,
   isCreationNode,
   isDocString,
+  concatenationPieces,
+  isConcatenation,
   isMemberNode,
   isStringNode,
   literalValue,
@@ -16,6 +18,7 @@ import {
   trailingName,
   walk,
   type CallParts,
+  type StringPiece,
 } from './code-syntax.js';
 import { bareTable, sameName } from './naming.js';
 import { fragmentAccesses, sqlAccesses, type KnownTables, type SqlAccess } from './sql-accesses.js';
@@ -75,8 +78,17 @@ export function fileAccesses(file: string, text: string, root: Node, ctx: ScanCo
       const parts = callParts(n);
       if (parts) builderChain(n, parts);
     }
-    if (isStringNode(n) && !isDocString(n) && !inImport(n)) sqlString(n);
-    if (/identifier$|^constant$/.test(n.type)) modelMention(n);
+    // Cheap test first: a table name, or an interpolation that may resolve to one.
+    if (isStringNode(n)) {
+      const raw = n.text;
+      if (tableRegex.test(raw) || raw.includes('{')) sqlString(n, stringPieces(n));
+    }
+    else if (isConcatenation(n) && !(n.parent && isConcatenation(n.parent))) {
+      const { pieces, strings } = concatenationPieces(n);
+      for (const s of strings) handled.add(s.id);
+      sqlString(n, pieces);
+    }
+    if (ctx.models.size && /identifier$|^constant$/.test(n.type)) modelMention(n);
     if (isAssignmentNode(n)) propertyAssignment(n);
   });
   return out;
@@ -163,9 +175,8 @@ export function fileAccesses(file: string, text: string, root: Node, ctx: ScanCo
   }
 
   /** SQL in a string literal: parsed with the PostgreSQL parser, interpolations resolved through bindings. */
-  function sqlString(n: Node): void {
-    if (handled.has(n.id)) return;
-    const pieces = stringPieces(n);
+  function sqlString(n: Node, pieces: StringPiece[]): void {
+    if (isDocString(n) || inImport(n)) return;
     let text = '';
     const anchors: { offset: number; row: number; piece: string }[] = [];
     pieces.forEach((p, i) => {

@@ -56,13 +56,18 @@ export function collectDeclarations(file: string, root: Node): FileDeclarations 
   return out;
 }
 
+/** Node types that bind a name to a value in the six grammars. */
+const BINDING_TYPES = new Set(['variable_declarator', 'pair', 'public_field_definition', 'assignment_expression', 'assignment', 'keyword_argument', 'const_spec', 'var_spec', 'short_var_declaration', 'element_value_pair']);
+
 function bindingOf(n: Node): Binding | undefined {
+  if (!BINDING_TYPES.has(n.type)) return undefined;
   const lhs = n.childForFieldName('name') ?? n.childForFieldName('left') ?? n.childForFieldName('key');
   let rhs = n.childForFieldName('value') ?? n.childForFieldName('right');
   if (!rhs && n.type === 'variable_declarator') rhs = n.namedChildren.filter((c): c is Node => !!c && c.id !== lhs?.id).pop() ?? null;
   if (!lhs || !rhs || rhs.descendantCount > 24) return undefined;
   const name = /([A-Za-z_$][\w$]*)['"]?\s*$/.exec(lhs.text)?.[1];
-  const strings = [rhs, ...rhs.descendantsOfType([...STRINGS])].filter((s): s is Node => !!s && isStringNode(s));
+  // descendantsOfType includes the node itself when it is of the type.
+  const strings = [...new Map([rhs, ...rhs.descendantsOfType([...STRINGS])].filter((s): s is Node => !!s && isStringNode(s)).map((s) => [s.id, s])).values()];
   if (!name || strings.length !== 1) return undefined;
   const value = literalValue(strings[0]!);
   return value !== undefined && IDENTIFIER_LIKE.test(value) ? [name, value] : undefined;

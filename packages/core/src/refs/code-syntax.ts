@@ -76,6 +76,35 @@ export function stringPieces(n: Node): StringPiece[] {
   return out;
 }
 
+const CONCAT_TYPES = new Set(['binary_expression', 'binary_operator', 'binary']);
+
+/** A `+` concatenation (or Python's adjacent literals) with at least one string literal in it. */
+export function isConcatenation(n: Node): boolean {
+  if (n.type === 'concatenated_string') return true;
+  return CONCAT_TYPES.has(n.type) && n.childForFieldName('operator')?.text === '+' && [n.childForFieldName('left'), n.childForFieldName('right')].some((c) => !!c && (isStringNode(c) || isConcatenation(c)));
+}
+
+/**
+ * The pieces of a concatenation, `"SELECT tier " + "FROM " + TABLE`: string
+ * literals give their pieces, any other operand is code, like an interpolation.
+ * The string literals inside are returned too, so they are not read twice.
+ */
+export function concatenationPieces(n: Node): { pieces: StringPiece[]; strings: Node[] } {
+  const pieces: StringPiece[] = [];
+  const strings: Node[] = [];
+  const visit = (x: Node) => {
+    if (isStringNode(x)) {
+      strings.push(x);
+      pieces.push(...stringPieces(x));
+    } else if (x.type === 'concatenated_string' || (CONCAT_TYPES.has(x.type) && x.childForFieldName('operator')?.text === '+')) {
+      for (const c of x.namedChildren) if (c && c.id !== x.childForFieldName('operator')?.id) visit(c);
+    } else if (x.type === 'parenthesized_expression' && x.namedChildren[0]) visit(x.namedChildren[0]);
+    else pieces.push({ kind: 'code', node: x, row: x.startPosition.row });
+  };
+  visit(n);
+  return { pieces, strings };
+}
+
 function unescape(s: string): string {
   return s.replace(/\\(.)/g, (_, ch: string) => ('ntrfvb0'.includes(ch) ? ' ' : ch));
 }

@@ -324,3 +324,14 @@ describe('scanCode does not report', () => {
     expect(await scanCode([{ file: 'a.ts', text: "db.query('SELECT 1 FROM support_contract')" }], { tables: [] })).toEqual([]);
   });
 });
+
+describe('scanCode on concatenated SQL', () => {
+  it.each<[string, CodeSource, string[]]>([
+    ['Java', { file: 'Dao.java', text: 'class Dao {\n  String q = "SELECT tier "\n    + "FROM " + TABLE + " WHERE id = ?";\n  static final String TABLE = "support_contract";\n}' }, ['Dao.java:2 Dao read', 'Dao.java:3 Dao read']],
+    ['Python adjacent literals', { file: 'q.py', text: 'def q(cur):\n    cur.execute("UPDATE support_contract "\n                "SET tier = %s", ("gold",))' }, ['q.py:2 q write', 'q.py:3 q write']],
+    ['Go', { file: 'q.go', text: 'package q\nfunc Q() string {\n\treturn "DELETE FROM " + "support_contract" + " WHERE tier = $1"\n}' }, ['q.go:3 Q read', 'q.go:3 Q write']],
+  ])('%s', async (_, source, expected) => {
+    const found = await accesses([source]);
+    expect([...new Set(found.filter((a) => a.column === undefined || a.column === 'tier').map((a) => `${a.file}:${a.line} ${a.symbol} ${a.access}`))]).toEqual(expected);
+  });
+});

@@ -50,30 +50,40 @@ export async function scanCode(sources: CodeSource[], options: ScanCodeOptions):
     const models: CodeModel[] = [];
     const csharpClasses: CodeModel[] = [];
     const dbSets: [string, string][] = [];
-    for (const source of sources) {
-      if (!mentionsTable(source.text)) continue;
+    const collected = new Set<CodeSource>();
+    const collect = async (source: CodeSource) => {
+      if (collected.has(source)) return;
+      collected.add(source);
       if (source.file.endsWith('.prisma')) {
         models.push(...prismaModels(source.file, source.text));
-        continue;
+        return;
       }
       const tree = await parsed(source, trees);
-      if (!tree) continue;
+      if (!tree) return;
       const found = collectDeclarations(source.file, tree.rootNode);
       for (const [name, value] of found.bindings) bindings.set(name, (bindings.get(name) ?? new Set()).add(value));
       models.push(...found.models);
       csharpClasses.push(...found.csharpClasses);
       dbSets.push(...found.dbSets);
-    }
-    for (const c of csharpClasses) {
-      const sets = dbSets.filter(([entity]) => entity === c.names[0]).map(([, property]) => property);
-      if (sets.length) models.push({ ...c, names: [...c.names, ...sets] });
-    }
-    const ctx = scanContext(targets, known, bindings, models);
-    const names = [...ctx.models.keys(), ...[...ctx.bindings].filter(([, v]) => targets.has(bareTable(v))).map(([k]) => k)];
+    };
+    const context = () => {
+      const promoted = csharpClasses.flatMap((c) => {
+        const sets = dbSets.filter(([entity]) => entity === c.names[0]).map(([, property]) => property);
+        return sets.length ? [{ ...c, names: [...c.names, ...sets] }] : [];
+      });
+      return scanContext(targets, known, bindings, [...models, ...promoted]);
+    };
+    for (const source of sources) if (mentionsTable(source.text)) await collect(source);
+    // Files that use a name found so far are read too: their own bindings may make a name ambiguous.
+    const first = context();
+    const names = [...first.models.keys(), ...[...first.bindings].filter(([, v]) => targets.has(bareTable(v))).map(([k]) => k)];
     const usesName = names.length ? new RegExp(`(^|[^\\w$])(${names.map(escape).join('|')})([^\\w$]|$)`) : undefined;
+    const candidates = sources.filter((s) => mentionsTable(s.text) || usesName?.test(s.text));
+    for (const source of candidates) await collect(source);
+    const ctx = context();
     const out: CodeAccess[] = declarationAccesses(ctx);
-    for (const source of sources) {
-      if (source.file.endsWith('.prisma') || !(mentionsTable(source.text) || usesName?.test(source.text))) continue;
+    for (const source of candidates) {
+      if (source.file.endsWith('.prisma')) continue;
       const tree = await parsed(source, trees);
       if (tree) out.push(...fileAccesses(source.file, source.text, tree.rootNode, ctx));
     }

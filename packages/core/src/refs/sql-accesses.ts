@@ -134,7 +134,6 @@ export function neutralizeParams(sql: string): string {
 
 /** libpg-query reports UTF-8 byte offsets; code positions count characters. */
 function byteToChar(text: string): (byte: number) => number {
-  // eslint-disable-next-line no-control-regex
   if (/^[\x00-\x7f]*$/.test(text)) return (b) => b;
   const bytes = Buffer.from(text, 'utf8');
   return (b) => bytes.subarray(0, b).toString('utf8').length;
