@@ -47,13 +47,7 @@ export function defaultCodeRoot(migrations: string[], cwd = process.cwd()): stri
  * (the migrations themselves) are left out either way.
  */
 export function readCodeSources(root: string, exclude: string[], cwd = process.cwd()): CodeSource[] {
-  let stat: fs.Stats;
-  try {
-    stat = fs.statSync(root);
-  } catch {
-    throw new SwitchbackError(`--code ${root}: no such directory. Point it at the application's source, e.g. --code src/`);
-  }
-  if (!stat.isDirectory()) throw new SwitchbackError(`--code ${root}: not a directory. Point it at the application's source, e.g. --code src/`);
+  codeDirectory(root);
   const excluded = exclude.map((p) => path.resolve(p));
   const isExcluded = (abs: string) => excluded.some((e) => abs === e || abs.startsWith(e + path.sep));
   const files = (gitFiles(root) ?? walk(root)).filter((abs) => api.isCodeFile(abs) && !isExcluded(abs) && !path.relative(root, abs).split(path.sep).some((part) => SKIPPED_DIRECTORIES.has(part)));
@@ -67,6 +61,17 @@ export function readCodeSources(root: string, exclude: string[], cwd = process.c
     }
   }
   return out;
+}
+
+/** Checks that --code names a directory (a usage error otherwise, whether or not any finding needs code). */
+function codeDirectory(root: string): void {
+  let stat: fs.Stats;
+  try {
+    stat = fs.statSync(root);
+  } catch {
+    throw new SwitchbackError(`--code ${root}: no such directory. Point it at the application's source, e.g. --code src/`);
+  }
+  if (!stat.isDirectory()) throw new SwitchbackError(`--code ${root}: not a directory. Point it at the application's source, e.g. --code src/`);
 }
 
 /** Tracked and untracked-but-not-ignored files, or undefined outside a git work tree (or without git). */
@@ -113,6 +118,7 @@ export interface CodeReferencesOptions {
  * is about code or `--no-code` is given, so a clean run stays fast.
  */
 export async function withCodeReferences(report: api.CheckReport, o: CodeReferencesOptions): Promise<api.CheckReport> {
+  if (typeof o.code === 'string') codeDirectory(o.code);
   if (o.code === false || !api.needsCodeReferences(report)) return report;
   const files = o.migrations.map((m) => m.file);
   const exclude = [...files.map((f) => (path.basename(f) === 'migration.sql' ? path.dirname(path.dirname(f)) : path.dirname(f))), ...(o.schemaPath && !/^postgres(ql)?:\/\//.test(o.schemaPath) ? [o.schemaPath] : [])];

@@ -70,7 +70,7 @@ export function fileAccesses(file: string, text: string, root: Node, ctx: ScanCo
   const fallbackSymbol = file.replace(/^.*[\\/]/, '').replace(/\.[^.]*$/, '');
   const symbolOf = (n: Node) => enclosingSymbol(n) ?? fallbackSymbol;
   const push = (n: Node, a: Omit<CodeAccess, 'file' | 'line' | 'symbol'>, line = n.startPosition.row + 1) => out.push({ ...a, file, line, symbol: symbolOf(n) });
-  const tableRegex = new RegExp(`(^|[^\\w$])(${[...ctx.targets].map((t) => bareTable(t).replace(/[$]/g, '\\$')).join('|')})([^\\w$]|$)`, 'i');
+  const tableRegex = new RegExp(`(^|[^\\w$])(${[...ctx.targets].map((t) => bareTable(t).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')})([^\\w$]|$)`, 'i');
 
   walk(root, (n) => {
     if (handled.has(n.id)) return;
@@ -82,8 +82,7 @@ export function fileAccesses(file: string, text: string, root: Node, ctx: ScanCo
     if (isStringNode(n)) {
       const raw = n.text;
       if (tableRegex.test(raw) || raw.includes('{')) sqlString(n, stringPieces(n));
-    }
-    else if (isConcatenation(n) && !(n.parent && isConcatenation(n.parent))) {
+    } else if (isConcatenation(n) && !(n.parent && isConcatenation(n.parent))) {
       const { pieces, strings } = concatenationPieces(n);
       for (const s of strings) handled.add(s.id);
       sqlString(n, pieces);

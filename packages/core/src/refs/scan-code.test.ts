@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { SchemaModel } from '../schema/schema-model.js';
 import type { CodeAccess } from './code-accesses.js';
@@ -333,5 +334,26 @@ describe('scanCode on concatenated SQL', () => {
   ])('%s', async (_, source, expected) => {
     const found = await accesses([source]);
     expect([...new Set(found.filter((a) => a.column === undefined || a.column === 'tier').map((a) => `${a.file}:${a.line} ${a.symbol} ${a.access}`))]).toEqual(expected);
+  });
+});
+
+describe('scanCode on arbitrary text', () => {
+  const token = fc.constantFrom('SELECT', 'tier', 'FROM', 'support_contract', 'UPDATE', 'SET', '=', '?', '${t}', '#{t}', '"', "'", '`', '(', ')', '{', '}', '.', ',', '+', '\n', ' ', 'class', 'def', 'SupportContract', 'knex', 'where', ':tier', '//', '#', '/*', '*/');
+  const text = fc.array(token, { maxLength: 60 }).map((t) => t.join(''));
+  const file = fc.constantFrom('a.ts', 'a.js', 'a.py', 'a.go', 'A.java', 'A.cs', 'a.rb', 'schema.prisma');
+
+  it('never throws, and every access is on a line of its file', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.record({ file, text }), { minLength: 1, maxLength: 3 }), async (sources) => {
+        const found = await scanCode(sources, { tables: ['support_contract'], schema });
+        for (const a of found) {
+          const source = sources.find((s) => s.file === a.file);
+          expect(source).toBeDefined();
+          expect(a.line).toBeGreaterThanOrEqual(1);
+          expect(a.line).toBeLessThanOrEqual(source!.text.split('\n').length);
+        }
+      }),
+      { numRuns: 150 },
+    );
   });
 });
