@@ -21,12 +21,14 @@ const PROJECT_MARKERS = ['package.json', 'go.mod', 'pyproject.toml', 'setup.py',
 /**
  * The application that owns some migrations: the nearest directory above the
  * first of them with a project file (package.json, go.mod, pyproject.toml,
- * Gemfile, pom.xml, build.gradle, a .csproj/.sln) or a .git; else the working
- * directory. In a monorepo that is the app's own folder, not the whole repository.
+ * Gemfile, pom.xml, build.gradle, a .csproj/.sln) or a .git, looking no higher
+ * than the working directory; else the working directory. In a monorepo that
+ * is the app's own folder, not the whole repository.
  */
 export function defaultCodeRoot(migrations: string[], cwd = process.cwd()): string {
   const first = migrations[0];
   if (!first) return cwd;
+  const top = path.resolve(cwd);
   for (let dir = path.dirname(path.resolve(first)); ; dir = path.dirname(dir)) {
     let entries: string[] = [];
     try {
@@ -35,7 +37,8 @@ export function defaultCodeRoot(migrations: string[], cwd = process.cwd()): stri
       /* unreadable: keep climbing */
     }
     if (entries.some((e) => PROJECT_MARKERS.includes(e) || e.endsWith('.csproj') || e.endsWith('.sln'))) return dir;
-    if (path.dirname(dir) === dir) return cwd;
+    // Never above the working directory: the user is working inside it.
+    if (dir === top || path.dirname(dir) === dir) return cwd;
   }
 }
 

@@ -41,8 +41,9 @@ When a finding breaks the previous app version or a rollback, the application co
 that reads or writes the changed table or column is named (JSON: "references"): SQL
 in strings, query builders and ORM models in TypeScript/JavaScript, Python, Go, Java,
 C# and Ruby. --code sets where to look (default: the nearest directory above the
-migrations with a package.json, go.mod, pyproject.toml, Gemfile, pom.xml, .csproj or
-.git); node_modules, build output and migration folders are skipped.
+migrations, up to the working directory, with a package.json, go.mod, pyproject.toml,
+Gemfile, pom.xml, .csproj or .git); .gitignore'd files, node_modules, build output and
+migration folders are skipped. --no-code skips the search.
 
 Examples:
   switchback check --schema migrations/0001_init.sql migrations/0002_change.sql
