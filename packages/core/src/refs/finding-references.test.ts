@@ -21,10 +21,10 @@ describe('statementTouches', () => {
     ['DROP VIEW v, w', [{ table: 'v', columns: [], writes: false }, { table: 'w', columns: [], writes: false }]],
     ['ALTER TABLE support_contract RENAME TO contract', [{ table: 'support_contract', columns: [], writes: false }]],
     ['ALTER TABLE support_contract RENAME COLUMN tier TO plan', [{ table: 'support_contract', columns: ['tier'], writes: false }]],
-    ['ALTER TABLE support_contract DROP COLUMN tier', [{ table: 'support_contract', columns: ['tier'], writes: false }]],
-    ['ALTER TABLE support_contract ALTER COLUMN tier TYPE int USING 1', [{ table: 'support_contract', columns: ['tier'], writes: false }]],
-    ['ALTER TABLE support_contract ALTER COLUMN tier SET NOT NULL', [{ table: 'support_contract', columns: ['tier'], writes: true }]],
-    ['ALTER TABLE support_contract ADD COLUMN plan text NOT NULL', [{ table: 'support_contract', columns: [], writes: true }]],
+    ['ALTER TABLE support_contract DROP COLUMN tier', [{ table: 'support_contract', columns: ['tier'], writes: false, subject: 'support_contract.tier' }]],
+    ['ALTER TABLE support_contract ALTER COLUMN tier TYPE int USING 1', [{ table: 'support_contract', columns: ['tier'], writes: false, subject: 'support_contract.tier' }]],
+    ['ALTER TABLE support_contract ALTER COLUMN tier SET NOT NULL', [{ table: 'support_contract', columns: ['tier'], writes: true, subject: 'support_contract.tier' }]],
+    ['ALTER TABLE support_contract ADD COLUMN plan text NOT NULL', [{ table: 'support_contract', columns: [], writes: true, subject: 'support_contract.plan' }]],
     ["UPDATE support_contract SET tier = 'gold'", [{ table: 'support_contract', columns: ['tier'], writes: false }]],
     ['TRUNCATE support_contract', [{ table: 'support_contract', columns: [], writes: false }]],
     ['DELETE FROM support_contract', [{ table: 'support_contract', columns: [], writes: false }]],
@@ -65,6 +65,20 @@ describe('addCodeReferences on the seed app', () => {
       { file: 'src/customers/support-customer-reader.ts', line: 23, symbol: 'SupportCustomerReader', access: 'read' },
     ]);
     for (const f of report.findings.filter((f) => !f.impacts.includes('old-code') && !f.impacts.includes('rollback'))) expect(f.references).toEqual([]);
+  });
+
+  it('ties each finding of a multi-command ALTER TABLE to its own column', async () => {
+    const applied = [{ file: '0001.sql', text: 'CREATE TABLE support_contract (id int PRIMARY KEY, tier text, end_date date);' }];
+    const migrations = [{ file: '0002.sql', text: 'ALTER TABLE support_contract DROP COLUMN tier, DROP COLUMN end_date;' }];
+    const r = await checkSql({ migrations, applied });
+    if (!r.ok) throw new Error(r.error.message);
+    const code = [{ file: 'a.ts', text: "db.query('SELECT tier FROM support_contract');\ndb.query('SELECT end_date FROM support_contract');" }];
+    const report = await addCodeReferences(r.report, { migrations, applied, code });
+    const drops = report.findings.filter((f) => f.rule === 'drop-column');
+    expect(drops.map((f) => [f.message.match(/support_contract\.\w+/)?.[0], f.references.map((ref) => ref.line)])).toEqual([
+      ['support_contract.tier', [1]],
+      ['support_contract.end_date', [2]],
+    ]);
   });
 
   it('leaves a report without code findings alone (nothing scanned)', async () => {

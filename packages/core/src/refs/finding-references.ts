@@ -16,6 +16,8 @@ export interface Touch {
   columns: string[];
   /** Only code that writes is affected (a new NOT NULL, a dropped default, a new constraint). */
   writes: boolean;
+  /** `table.column` for one command of an ALTER TABLE, which rules' messages name: it ties a finding to its command. */
+  subject?: string;
 }
 
 /** Commands that only break code that writes: inserts and updates may now fail. */
@@ -42,8 +44,10 @@ export function statementTouches(s: SqlStatement): Touch[] {
   if (alter) {
     return alter.cmds.map((cmd) => {
       const subtype = String(cmd.subtype);
-      const column = subtype === 'AT_AddColumn' ? undefined : COLUMN_COMMANDS.has(subtype) ? String(cmd.name ?? '') : undefined;
-      return { table: alter.table, columns: column ? [column] : [], writes: WRITE_ONLY.has(subtype) };
+      const column = COLUMN_COMMANDS.has(subtype) ? String(cmd.name ?? '') : undefined;
+      const added = subtype === 'AT_AddColumn' ? String((cmd.def as AstNode | undefined)?.ColumnDef?.colname ?? '') : undefined;
+      const subject = column || added ? { subject: `${alter.table}.${column || added}` } : {};
+      return { table: alter.table, columns: column ? [column] : [], writes: WRITE_ONLY.has(subtype), ...subject };
     });
   }
   if (s.kind === 'UpdateStmt') {
@@ -102,11 +106,19 @@ export async function addCodeReferences(report: CheckReport, input: CodeReferenc
   for (const f of report.findings) {
     if (!f.impacts.includes('old-code') && !f.impacts.includes('rollback')) continue;
     const statement = statementAt(files.get(f.file), f.line);
-    if (statement) touches.set(f, statementTouches(statement));
+    if (!statement) continue;
+    // A finding about one command of a multi-command ALTER TABLE names its column: only that command counts.
+    const all = statementTouches(statement);
+    const named = all.filter((t) => t.subject && new RegExp(`(^|[^\\w.])${escapeRegExp(t.subject)}([^\\w]|$)`).test(f.message));
+    touches.set(f, named.length ? named : all);
   }
   const tables = [...new Set([...touches.values()].flat().map((t) => t.table))];
   const accesses = await scanCode(input.code, { tables, schema });
   return { ...report, findings: report.findings.map((f) => (touches.has(f) ? { ...f, references: referencesFor(touches.get(f)!, accesses) } : f)) };
+}
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 /** The statement a finding points into: the last one starting at or before its line. */
