@@ -56,6 +56,8 @@ export function collectDeclarations(file: string, root: Node): FileDeclarations 
   return out;
 }
 
+/** String literal node types, for `descendantsOfType`. */
+const STRINGS = ['string', 'template_string', 'interpreted_string_literal', 'raw_string_literal', 'string_literal', 'verbatim_string_literal'];
 /** Node types that bind a name to a value in the six grammars. */
 const BINDING_TYPES = new Set(['variable_declarator', 'pair', 'public_field_definition', 'assignment_expression', 'assignment', 'keyword_argument', 'const_spec', 'var_spec', 'short_var_declaration', 'element_value_pair']);
 
@@ -72,7 +74,6 @@ function bindingOf(n: Node): Binding | undefined {
   const value = literalValue(strings[0]!);
   return value !== undefined && IDENTIFIER_LIKE.test(value) ? [name, value] : undefined;
 }
-const STRINGS = ['string', 'template_string', 'interpreted_string_literal', 'raw_string_literal', 'string_literal', 'verbatim_string_literal'];
 
 /** An annotation, decorator or attribute: its name and its string arguments (`key` for `name = "x"`). */
 interface Annotation {

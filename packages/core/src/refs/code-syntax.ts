@@ -145,7 +145,6 @@ export function callParts(n: Node): CallParts | undefined {
   const args = (argList?.namedChildren ?? [])
     .filter((a): a is Node => !!a)
     .map((a) => (a.type === 'argument' ? (a.namedChildren.filter((x): x is Node => !!x).pop() ?? a) : a));
-  // Ruby `Model.where(tier: 1)` parses without an argument_list for a bare hash in some positions.
   return { method: method.text, receiver: receiver ?? undefined, args };
 }
 

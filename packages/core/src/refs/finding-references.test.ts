@@ -86,4 +86,12 @@ describe('addCodeReferences on the seed app', () => {
     if (!r.ok) throw new Error(r.error.message);
     expect(await addCodeReferences(r.report, { migrations: [], code: [{ file: 'x.ts', text: 'not even parsed' }] })).toBe(r.report);
   });
+
+  it('leaves a report alone when there is no code to search', async () => {
+    const migrations = [{ file: 'm.sql', text: 'DROP TABLE t;' }];
+    const r = await checkSql({ migrations, applied: [{ file: 'a.sql', text: 'CREATE TABLE t (id int);' }] });
+    if (!r.ok) throw new Error(r.error.message);
+    expect(r.report.findings.some((f) => f.impacts.includes('old-code'))).toBe(true);
+    expect(await addCodeReferences(r.report, { migrations, code: [] })).toBe(r.report);
+  });
 });

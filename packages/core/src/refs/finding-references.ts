@@ -1,9 +1,8 @@
 import type { CheckReport, Finding, FindingReference } from '../findings/finding.js';
 import { list, relationName, type AstNode } from '../sql/ast.js';
 import { parseSql, type SqlFile, type SqlStatement } from '../sql/parse-sql.js';
-import { buildSchema } from '../schema/schema-builder.js';
+import { buildSchema, objectName } from '../schema/schema-builder.js';
 import type { SchemaModel } from '../schema/schema-model.js';
-import { objectName } from '../schema/schema-builder.js';
 import { alterTableCmds, statementTables } from '../rules/statement-facts.js';
 import type { CodeAccess } from './code-accesses.js';
 import { bareTable, sameName } from './naming.js';
@@ -94,7 +93,8 @@ export interface CodeReferencesInput {
  * @example const withRefs = await addCodeReferences(report, { migrations, applied, code })
  */
 export async function addCodeReferences(report: CheckReport, input: CodeReferencesInput): Promise<CheckReport> {
-  if (!needsCodeReferences(report)) return report;
+  // Nothing to search: skip re-parsing the migrations (a generated 10,000-statement file takes a while).
+  if (!needsCodeReferences(report) || !input.code.length) return report;
   const files = new Map<string, SqlFile>();
   for (const m of input.migrations) {
     const r = parseSql(m.file, m.text);
