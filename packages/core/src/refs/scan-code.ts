@@ -149,7 +149,7 @@ function columnName(known: KnownTables, table: string, column: string): string {
 function dedupe(accesses: CodeAccess[]): CodeAccess[] {
   const byKey = new Map<string, CodeAccess>();
   for (const a of accesses) byKey.set([a.file, a.line, a.symbol, a.access, a.table, a.column ?? ''].join('\u0000'), a);
-  return [...byKey.values()].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line || a.access.localeCompare(b.access)));
+  return [...byKey.values()].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line || (a.access < b.access ? -1 : a.access > b.access ? 1 : 0)));
 }
 
 function escape(s: string): string {
