@@ -105,7 +105,9 @@ export function fileAccesses(file: string, text: string, root: Node, ctx: ScanCo
     const access = chain.some((c) => WRITE_METHODS.has(norm(c.parts.method))) ? 'write' : 'read';
     push(first, { table, access });
     const model = ctx.models.get(trailingName(first) ?? '');
-    chainColumns(chain, table, model?.table === table ? model.model : undefined, first);
+    // `'support_contract as k'`: columns may be qualified by the alias.
+    const alias = /^\s*\S+\s+(?:as\s+)?([A-Za-z_]\w*)\s*$/i.exec(literalValue(first) ?? '')?.[1];
+    chainColumns(chain, table, model?.table === table ? model.model : undefined, first, alias);
   }
 
   /** The table a builder argument names: a string (`'support_contract as k'`), a bound name, or a Drizzle table object. */
@@ -124,7 +126,8 @@ export function fileAccesses(file: string, text: string, root: Node, ctx: ScanCo
   }
 
   /** Columns named in a chain's arguments: strings and symbols, object keys, `Model.column` and `x => x.Column` member accesses. */
-  function chainColumns(chain: { node: Node; parts: CallParts }[], table: string, model: CodeModel | undefined, skip?: Node): void {
+  function chainColumns(chain: { node: Node; parts: CallParts }[], table: string, model: CodeModel | undefined, skip?: Node, alias?: string): void {
+    const ownQualifier = (q: string | undefined) => !q || q === alias || sameName(q, table);
     const columnOf = (name: string) => {
       const mapped = model?.columns?.get(name);
       if (mapped) return mapped;
@@ -146,8 +149,17 @@ export function fileAccesses(file: string, text: string, root: Node, ctx: ScanCo
       const literal = literalValue(arg);
       if (literal !== undefined) {
         const [qualifier, name] = splitQualified(literal);
-        const column = name && (!qualifier || sameName(qualifier, table)) ? columnOf(name) : undefined;
-        if (column) push(arg, { table, column, access: writes ? 'write' : 'read' });
+        if (name) {
+          const column = ownQualifier(qualifier) ? columnOf(name) : undefined;
+          if (column) push(arg, { table, column, access: writes ? 'write' : 'read' });
+          return;
+        }
+        // A raw fragment (`whereRaw('tier > ?')`, `.where('k.tier = :tier')`) is no SQL statement:
+        // a tokenised match of the table's known columns, quoted literals skipped.
+        const known = ctx.known.get(table);
+        for (const m of literal.matchAll(/'(?:[^']|'')*'|(?:([A-Za-z_]\w*)\.)?([A-Za-z_]\w*)/g)) {
+          if (m[2] && known?.has(m[2]) && ownQualifier(m[1])) push(arg, { table, column: m[2], access: writes ? 'write' : 'read' });
+        }
         return;
       }
       if (arg.type === 'shorthand_property_identifier') {

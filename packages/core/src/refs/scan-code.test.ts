@@ -81,6 +81,24 @@ const cases: Case[] = [
     tier: ['lib/contracts.js:3 ContractRepo read', 'lib/contracts.js:6 ContractRepo write'],
   },
   {
+    name: 'JavaScript: Knex with an alias and raw fragments',
+    sources: [
+      {
+        file: 'lib/report.js',
+        text: src(
+          'async function goldCount(knex) {',
+          "  return knex('support_contract as k')",
+          "    .join('support_customer as c', 'c.id', 'k.customer_id')",
+          "    .whereRaw(\"k.tier = 'gold' AND c.tier <> ?\", ['x'])",
+          "    .select('k.end_date');",
+          '}',
+        ),
+      },
+    ],
+    table: ['lib/report.js:2 goldCount read'],
+    tier: ['lib/report.js:4 goldCount read'],
+  },
+  {
     name: 'TypeScript: Kysely',
     sources: [
       {
