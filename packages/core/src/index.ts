@@ -23,3 +23,4 @@ export { canonicalJson } from './util/canonical-json.js';
 export { renderPlanText } from './plan/render-plan-text.js';
 export { renderPlanMarkdown } from './plan/render-plan-markdown.js';
 export { loadSqlParser, parseSql, buildSchema, checkMigration, checkSql, rules, formatReport, isCheckFormat, CHECK_FORMATS, CHECK_JSON_VERSION, type SqlFile, type SqlStatement, type SqlSyntaxError, type SqlSource, type CheckSqlInput, type CheckSqlResult, type CheckReport, type Finding, type Impact, type Severity, type LockMode, type Rule, type RuleContext, type CheckFormat } from './rules/check-api.js';
+export { addCodeReferences, needsCodeReferences, scanCode, isCodeFile, languageOf, referencesSentence, type CodeReferencesInput, type CodeSource, type CodeAccess, type CodeLanguage } from './refs/index.js';
