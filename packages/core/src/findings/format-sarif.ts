@@ -1,3 +1,4 @@
+import { editedAppliedMigrationRule } from '../rules/edited-applied-migration.js';
 import { IGNORE_WITHOUT_REASON, rules as allRules } from '../rules/index.js';
 import type { CheckReport } from './finding.js';
 
@@ -7,7 +8,7 @@ import type { CheckReport } from './finding.js';
  * https://docs.oasis-open.org/sarif/sarif/v2.1.0/sarif-v2.1.0.html
  */
 export function formatSarif(report: CheckReport, version = '0.1.0'): string {
-  const catalogue = [...allRules.map((r) => ({ id: r.id, title: r.title, severity: r.severity, impacts: r.impacts as string[] })), { id: IGNORE_WITHOUT_REASON, title: 'switchback:ignore comment without a reason', severity: 'warning' as const, impacts: [] }];
+  const catalogue = [...allRules.map((r) => ({ id: r.id, title: r.title, severity: r.severity, impacts: r.impacts as string[] })), { id: IGNORE_WITHOUT_REASON, title: 'switchback:ignore comment without a reason', severity: 'warning' as const, impacts: [] }, { ...editedAppliedMigrationRule, impacts: [...editedAppliedMigrationRule.impacts] as string[] }];
   const index = new Map(catalogue.map((r, i) => [r.id, i]));
   const sarif = {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
