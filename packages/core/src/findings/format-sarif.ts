@@ -23,7 +23,7 @@ export function formatSarif(report: CheckReport, version = '0.1.0'): string {
               id: r.id,
               name: r.id.replace(/(^|-)([a-z0-9])/g, (_, __, c: string) => c.toUpperCase()),
               shortDescription: { text: r.title },
-              defaultConfiguration: { level: r.severity },
+              defaultConfiguration: { level: r.severity === 'info' ? 'note' : r.severity },
               properties: { impacts: r.impacts },
             })),
           },
@@ -31,7 +31,7 @@ export function formatSarif(report: CheckReport, version = '0.1.0'): string {
         results: report.findings.map((f) => ({
           ruleId: f.rule,
           ...(index.has(f.rule) ? { ruleIndex: index.get(f.rule) } : {}),
-          level: f.severity,
+          level: f.severity === 'info' ? 'note' : f.severity,
           message: { text: `${f.message} Instead: ${f.suggestion}` },
           locations: [{ physicalLocation: { artifactLocation: { uri: f.file.split('\\').join('/') }, region: { startLine: f.line, startColumn: f.column } } }],
           properties: { impacts: f.impacts, suggestion: f.suggestion, ...(f.lock ? { lock: f.lock } : {}) },

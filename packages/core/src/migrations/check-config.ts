@@ -19,7 +19,7 @@ const checkConfigSchema = z.strictObject({
   base: z.string().min(1).optional(),
   /** Rule id → severity, or `off`. */
   rules: z
-    .record(z.string(), z.enum(['error', 'warning', 'off']))
+    .record(z.string(), z.enum(['error', 'warning', 'info', 'off']))
     .superRefine((value, ctx) => {
       for (const id of Object.keys(value)) if (!ruleIds.has(id)) ctx.addIssue({ code: 'custom', path: [id], message: `unknown rule "${id}" (rules: ${[...ruleIds].join(', ')})` });
     })

@@ -8,6 +8,7 @@ import { detectMoves, moveFor, moveSuggestion, updateFromTables, type ColumnMove
 import { ignoresAbove } from './ignore-directives.js';
 import { IGNORE_WITHOUT_REASON, rules as allRules } from './index.js';
 import type { Rule, RuleContext } from './rule.js';
+import { smallTablesNote } from './small-table.js';
 import { statementTables } from './statement-facts.js';
 
 export interface CheckOptions {
@@ -50,19 +51,24 @@ function checkStatement(ctx: RuleContext, rules: readonly Rule[], lines: string[
     out.push({ rule: IGNORE_WITHOUT_REASON, impacts: [], severity: 'warning', file: file.file, line: d.line, column: 1, message: `This switchback:ignore comment has no reason, so it silences nothing.`, suggestion: `Say why it is safe: -- switchback:ignore ${d.rules[0] ?? 'rule-id'} the table is empty in every environment`, references: [] });
   }
   const ignored = new Set(directives.filter((d) => d.reason).flatMap((d) => d.rules));
-  const move = moveFor(moves, statementTables(s), s.kind === 'UpdateStmt' ? updateFromTables(s.node) : []);
+  const tables = statementTables(s);
+  const move = moveFor(moves, tables, s.kind === 'UpdateStmt' ? updateFromTables(s.node) : []);
+  const small = smallTablesNote(ctx.schema, tables);
   for (const rule of rules) {
     if (ignored.has(rule.id)) continue;
     for (const f of rule.check(ctx)) {
       const at = f.location === undefined ? s : positions.at(f.location);
+      const impacts = f.impacts ?? rule.impacts;
+      // A brief lock on a small table is harmless; waiting for a lock (no lock_timeout) is not, whatever the size.
+      const brief = small && rule.id !== 'require-lock-timeout' && impacts.length === 1 && impacts[0] === 'lock';
       out.push({
         rule: rule.id,
-        impacts: f.impacts ?? rule.impacts,
-        severity: f.severity ?? rule.severity,
+        impacts,
+        severity: brief ? 'info' : (f.severity ?? rule.severity),
         file: file.file,
         line: at.line,
         column: at.column,
-        message: f.message,
+        message: brief ? `${f.message} But ${small}, so this takes milliseconds.` : f.message,
         suggestion: move ? `${moveSuggestion(move)} For this statement alone: ${f.suggestion}` : f.suggestion,
         references: [],
         ...(f.lock ? { lock: f.lock } : {}),

@@ -40,6 +40,8 @@ export interface TableModel {
   primaryKey: string[];
   /** Estimated rows from the catalog, when known. */
   rows?: number;
+  /** Size on disk with indexes and TOAST (pg_total_relation_size), when known. */
+  bytes?: number;
   /** Constraints, when known (replayed DDL). */
   constraints?: ConstraintModel[];
 }
