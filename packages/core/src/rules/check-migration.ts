@@ -9,7 +9,7 @@ import { ignoresAbove } from './ignore-directives.js';
 import { IGNORE_WITHOUT_REASON, rules as allRules } from './index.js';
 import type { Rule, RuleContext } from './rule.js';
 import { smallTablesNote } from './small-table.js';
-import { statementTables } from './statement-facts.js';
+import { createdObject, statementTables } from './statement-facts.js';
 
 export interface CheckOptions {
   /** The schema the previous deployment runs against (default: empty, every table counts as existing). */
@@ -88,6 +88,12 @@ function trackCreated(created: Set<string>, s: SqlStatement, before: SchemaModel
   }
   else if (s.kind === 'CreateTableAsStmt') created.add(relationName((n.into as AstNode | undefined)?.rel as AstNode));
   else if (s.kind === 'ViewStmt') created.add(relationName(n.view as AstNode));
+  else if (s.kind === 'CreateFunctionStmt' || s.kind === 'CreateEnumStmt' || s.kind === 'CompositeTypeStmt' || s.kind === 'CreateDomainStmt') {
+    // Keyed by kind, so a function and a table of the same name stay apart.
+    // CREATE OR REPLACE FUNCTION may replace one the previous version calls: not new.
+    const c = createdObject(s);
+    if (c && !n.replace) created.add(`${c.kind}:${c.name}`);
+  }
   else if (s.kind === 'IndexStmt' && n.idxname) created.add(String(n.idxname));
   else if (s.kind === 'RenameStmt' && n.renameType === 'OBJECT_TABLE') {
     const from = relationName(n.relation as AstNode);

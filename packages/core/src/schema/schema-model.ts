@@ -8,6 +8,12 @@ export interface SchemaModel {
   indexes?: Record<string, IndexModel>;
   /** View names, when known. */
   views?: string[];
+  /**
+   * Output columns of views whose columns are known (no `*`). Kept after
+   * DROP VIEW, so a view dropped and created again can be compared with
+   * what it was.
+   */
+  viewColumns?: Record<string, string[]>;
   /** Enum types and their labels in order, when known. */
   enums?: Record<string, string[]>;
 }

@@ -157,7 +157,7 @@ export const corpus: CorpusCase[] = [
   c('dtab: without lock_timeout', 'DROP TABLE session;', [f(DTAB, 1), f(LOCK, 1)]),
   c('dtab: safe on a table created in the same migration', m('CREATE TABLE tmp (id int);', 'DROP TABLE tmp;'), []),
   c('dtab: safe DROP VIEW', 'DROP VIEW IF EXISTS customer_view;', []),
-  c('dtab: safe DROP SEQUENCE / FUNCTION', m('DROP SEQUENCE IF EXISTS customer_n_seq;', 'DROP FUNCTION IF EXISTS touch();'), []),
+  c('dtab: DROP SEQUENCE / FUNCTION are not drop-table', m('DROP SEQUENCE IF EXISTS customer_n_seq;', 'DROP FUNCTION IF EXISTS touch();'), [f('drop-function', 2)]),
   c('dtab: CREATE TABLE IF NOT EXISTS on an existing table is not new', m(LT, 'CREATE TABLE IF NOT EXISTS session (id bigint);', 'DROP TABLE session;'), [f(DTAB, 3)]),
   c('dtab: CREATE TABLE AS creates a new table', m('CREATE TABLE customer_copy AS SELECT * FROM customer;', 'DROP TABLE customer_copy;'), []),
 
@@ -177,11 +177,8 @@ export const corpus: CorpusCase[] = [
   c('rtab: without lock_timeout', 'ALTER TABLE contract RENAME TO agreement;', [f(RTAB, 1), f(LOCK, 1)]),
   c('rtab: safe on a new table, and its new name stays new', m('CREATE TABLE plan (id int);', 'ALTER TABLE plan RENAME TO plans;', 'ALTER TABLE plans ADD COLUMN name text NOT NULL;'), []),
   c('rtab: the renamed existing table is still in use', m(LT, 'ALTER TABLE session RENAME TO web_session;', 'ALTER TABLE web_session DROP COLUMN token;'), [f(RTAB, 2), f(DCOL, 3)]),
-  c('rtab: ALTER INDEX RENAME takes SHARE UPDATE EXCLUSIVE (PG12+)', 'ALTER INDEX contract_customer_id RENAME TO contract_customer_idx;', [], {
-    known: 'false-positive',
-    reason: 'require-lock-timeout treats every RenameStmt as ACCESS EXCLUSIVE on its relation; ALTER INDEX … RENAME takes SHARE UPDATE EXCLUSIVE since PG12.',
-  }),
-  c('rtab: RENAME CONSTRAINT takes ACCESS EXCLUSIVE', 'ALTER TABLE contract RENAME CONSTRAINT contract_pkey TO contract_pk;', [f(LOCK, 1)]),
+  c('rtab: ALTER INDEX RENAME takes SHARE UPDATE EXCLUSIVE (PG12+)', 'ALTER INDEX contract_customer_id RENAME TO contract_customer_idx;', []),
+  c('rtab: RENAME CONSTRAINT takes ACCESS EXCLUSIVE', 'ALTER TABLE contract RENAME CONSTRAINT contract_pkey TO contract_pk;', [f('rename-constraint', 1), f(LOCK, 1)]),
 
   // ── change-column-type ───────────────────────────────────────────────
   c('type: varchar(20) → varchar(40) is binary-coercible', m(LT, 'ALTER TABLE customer ALTER COLUMN code TYPE varchar(40);'), []),
@@ -350,17 +347,11 @@ export const corpus: CorpusCase[] = [
   c('lock: ALTER COLUMN SET DEFAULT takes ACCESS EXCLUSIVE', "ALTER TABLE customer ALTER COLUMN tenant SET DEFAULT 'acme';", [f(LOCK, 1)]),
   c('lock: safe VALIDATE CONSTRAINT (SHARE UPDATE EXCLUSIVE)', 'ALTER TABLE contract VALIDATE CONSTRAINT tier_nn;', [], { schema: WITH_UNVALIDATED_CHECK }),
   c('lock: safe SET STATISTICS', 'ALTER TABLE customer ALTER COLUMN email SET STATISTICS 500;', []),
-  c('lock: safe DISABLE TRIGGER ALL (SHARE ROW EXCLUSIVE)', 'ALTER TABLE customer DISABLE TRIGGER ALL;', [], {
-    known: 'false-positive',
-    reason: 'DISABLE TRIGGER ALL parses as AT_DisableTrigAll (SHARE ROW EXCLUSIVE) which WEAKER_ALTERS in require-lock-timeout-rule.ts does not list.',
-  }),
+  c('lock: safe DISABLE TRIGGER ALL (SHARE ROW EXCLUSIVE)', 'ALTER TABLE customer DISABLE TRIGGER ALL;', []),
   c('lock: safe CREATE INDEX CONCURRENTLY', 'CREATE INDEX CONCURRENTLY customer_email ON customer (email);', []),
   c('lock: safe CREATE TABLE and INSERT', m('CREATE TABLE plan (id int);', 'INSERT INTO plan VALUES (1);', 'INSERT INTO customer (name) VALUES (\'x\');'), []),
   c('lock: safe CREATE TRIGGER (SHARE ROW EXCLUSIVE)', 'CREATE TRIGGER touch BEFORE UPDATE ON customer FOR EACH ROW EXECUTE FUNCTION touch();', []),
-  c('lock: LOCK TABLE … ACCESS EXCLUSIVE without lock_timeout', m('BEGIN;', 'LOCK TABLE customer IN ACCESS EXCLUSIVE MODE;', 'COMMIT;'), [f(LOCK, 2)], {
-    known: 'false-negative',
-    reason: 'accessExclusiveTables does not consider LockStmt; an explicit LOCK TABLE (default mode ACCESS EXCLUSIVE) queues all traffic the same way.',
-  }),
+  c('lock: LOCK TABLE … ACCESS EXCLUSIVE without lock_timeout', m('BEGIN;', 'LOCK TABLE customer IN ACCESS EXCLUSIVE MODE;', 'COMMIT;'), [f(LOCK, 2)]),
   c('lock: several statements each need it', m('ALTER TABLE customer ADD COLUMN a text;', 'ALTER TABLE contract ADD COLUMN b text;'), [f(LOCK, 1), f(LOCK, 2)]),
 
   // ── ignore comments ───────────────────────────────────────────────────
@@ -429,8 +420,6 @@ export const corpus: CorpusCase[] = [
   c('type: quoted column narrowed', m(LT, 'ALTER TABLE "Weird Name" ALTER COLUMN "Mixed Col" TYPE varchar(5);'), [f(TYPE, 2)]),
   c('type: timestamp(3) → timestamp(6) is a typmod increase (no rewrite)', m(LT, 'ALTER TABLE event ALTER COLUMN at TYPE timestamp(6);'), [], {
     schema: `${BASE}\nCREATE TABLE event (id int, at timestamp(3));`,
-    known: 'false-positive',
-    reason: 'classifyTypeChange returns widening-rewrite for any same-base change; PostgreSQL skips the rewrite when timestamp/time/interval precision increases.',
   }),
   c('snn: a validated CHECK declared as a column constraint counts', m(LT, 'ALTER TABLE plan ALTER COLUMN name SET NOT NULL;'), [], { schema: `${BASE}\nCREATE TABLE plan (id int, name text CHECK (name IS NOT NULL));` }),
   c('snn: CHECK added validated in the same migration proves it (but was itself a scan)', m(LT, 'ALTER TABLE contract ADD CONSTRAINT tier_nn CHECK (tier IS NOT NULL);', 'ALTER TABLE contract ALTER COLUMN tier SET NOT NULL;'), [f(VAL, 2)]),
