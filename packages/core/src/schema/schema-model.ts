@@ -36,6 +36,8 @@ export interface ConstraintModel {
   validated: boolean;
   /** CHECK body as text, e.g. `tier IS NOT NULL`. */
   expression?: string;
+  /** Columns a CHECK proves NOT NULL (`col IS NOT NULL`, alone or AND-ed with other conditions). */
+  notNullColumns?: string[];
 }
 
 export interface TableModel {

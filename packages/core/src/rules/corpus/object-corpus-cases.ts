@@ -1,7 +1,8 @@
 /**
- * Corpus cases for views, functions, types and enums, and for the
- * statements that rewrite a table in place (VACUUM FULL, CLUSTER, SET
- * LOGGED/UNLOGGED). Same shape as corpus-cases.ts.
+ * Corpus cases for views, functions, types and enums, for the statements
+ * that rewrite a table in place (VACUUM FULL, CLUSTER, SET LOGGED/UNLOGGED),
+ * and for what hides inside other statements (DO blocks, WITH clauses,
+ * transaction-scoped settings). Same shape as corpus-cases.ts.
  */
 import { BASE, type CorpusCase, type ExpectedFinding } from './corpus-cases.js';
 
@@ -93,4 +94,35 @@ export const objectCorpus: CorpusCase[] = [
   // ── lock levels of statements that are not rules of their own ──────────
   c('lock: safe ALTER TYPE … RENAME VALUE locks no table', "ALTER TYPE tier RENAME VALUE 'basic' TO 'free';", [f(RENUM, 1)]),
   c('lock: LOCK TABLE IN SHARE MODE is not ACCESS EXCLUSIVE', m('BEGIN;', 'LOCK TABLE customer IN SHARE MODE;', 'COMMIT;'), []),
+  c('lock: bare LOCK defaults to ACCESS EXCLUSIVE', m('BEGIN;', 'LOCK customer;', 'COMMIT;'), [f(LOCK, 2)]),
+  c('lock: safe ALTER INDEX … RENAME without lock_timeout', 'ALTER INDEX contract_customer_id RENAME TO contract_customer_idx;', []),
+  c('lock: safe ENABLE TRIGGER USER', 'ALTER TABLE customer ENABLE TRIGGER USER;', []),
+
+  // ── transaction-scoped lock_timeout ────────────────────────────────────
+  c('scope: a SET inside a committed transaction stays in force', m('BEGIN;', "SET lock_timeout = '2s';", 'COMMIT;', 'ALTER TABLE customer ADD COLUMN plan text;'), []),
+  c('scope: SET LOCAL ends with its transaction', m('BEGIN;', "SET LOCAL lock_timeout = '2s';", 'ALTER TABLE customer ADD COLUMN a text;', 'COMMIT;', 'ALTER TABLE customer ADD COLUMN b text;'), [f(LOCK, 5)]),
+  c('scope: SET LOCAL outside a transaction does nothing', m("SET LOCAL lock_timeout = '2s';", 'ALTER TABLE customer ADD COLUMN a text;'), [f(LOCK, 2)]),
+  c('scope: a session SET after SET LOCAL 0 wins', m('BEGIN;', 'SET LOCAL lock_timeout = 0;', "SET lock_timeout = '2s';", 'ALTER TABLE customer ADD COLUMN a text;', 'COMMIT;'), []),
+  c('scope: RESET lock_timeout turns it off', m(LT, 'RESET lock_timeout;', 'ALTER TABLE customer ADD COLUMN a text;'), [f(LOCK, 3)]),
+
+  // ── DO blocks ──────────────────────────────────────────────────────────
+  c('do: DELETE without WHERE inside IF', m('DO $$', 'BEGIN', '  IF true THEN', '    DELETE FROM session;', '  END IF;', 'END', '$$;'), [f('delete-without-where', 1)]),
+  c('do: EXECUTE of a literal is checked', m(LT, "DO $$ BEGIN EXECUTE 'ALTER TABLE contract DROP COLUMN tier'; END $$;"), [f('drop-column', 2)]),
+  c('do: the lock_timeout set before the block covers it', m(LT, 'DO $do$', 'BEGIN', '  ALTER TABLE customer ADD COLUMN plan text;', 'END', '$do$;'), []),
+  c('do: safe block with only queries and RAISE', m('DO $$', 'DECLARE n bigint;', 'BEGIN', '  SELECT count(*) INTO n FROM customer;', "  RAISE NOTICE 'customers: %', n;", 'END', '$$;'), []),
+  c('do: safe EXECUTE of a built string is not guessed', m('DO $$', 'BEGIN', "  EXECUTE format('DROP TABLE %I', 'session');", 'END', '$$;'), []),
+  c('do: safe block in another language is not parsed', "DO LANGUAGE plperl $$ my $x = 1; $$;", []),
+
+  // ── REINDEX, WITH clauses, constraints on added columns ────────────────
+  c('idx: REINDEX INDEX', 'REINDEX INDEX contract_customer_id;', [f('require-concurrent-index', 1)]),
+  c('idx: safe REINDEX CONCURRENTLY', 'REINDEX TABLE CONCURRENTLY customer;', []),
+  c('idx: safe REINDEX of a table created in the same migration', m('CREATE TABLE plan (id int PRIMARY KEY);', 'REINDEX TABLE plan;'), []),
+  c('del: safe DELETE with WHERE in a CTE', "WITH gone AS (DELETE FROM session WHERE id < 10 RETURNING id) INSERT INTO audit_log (id) SELECT id FROM gone;", []),
+  c('uniq: ADD COLUMN … PRIMARY KEY', m(LT, 'ALTER TABLE audit_log ADD COLUMN pk bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY;'), [f('add-column-volatile-default', 2), f('add-unique-without-index', 2)]),
+  c('uniq: safe EXCLUDE on a table created in the same migration', m('CREATE TABLE slot (room int, during tsrange);', 'ALTER TABLE slot ADD CONSTRAINT no_overlap EXCLUDE USING gist (during WITH &&);'), []),
+  c('snn: a CHECK with OR proves nothing', m(LT, 'ALTER TABLE contract ALTER COLUMN tier SET NOT NULL;'), [f('set-not-null', 2)], {
+    schema: `${BASE}\nALTER TABLE contract ADD CONSTRAINT tier_ok CHECK (tier IS NOT NULL OR end_date IS NULL);`,
+  }),
+  c('rcol: safe renaming a column added by the same migration', m(LT, 'ALTER TABLE customer ADD COLUMN tmp text;', 'ALTER TABLE customer RENAME COLUMN tmp TO plan;'), []),
+  c('dcol: ADD COLUMN IF NOT EXISTS of an existing column is not new', m(LT, 'ALTER TABLE contract ADD COLUMN IF NOT EXISTS tier text;', 'ALTER TABLE contract DROP COLUMN tier;'), [f('drop-column', 3)]),
 ];
