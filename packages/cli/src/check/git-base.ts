@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { SwitchbackError } from '@switchback/engine';
+import { SwitchbackError } from '@switchback/engine/errors';
 
 /** How a file differs between the merge base and the working tree. */
 export type FileChange = 'added' | 'modified' | 'deleted';

@@ -1,8 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { CHECK_CONFIG_FILES, CheckConfigError, parseCheckConfig, parseCheckConfigText, type CheckConfig } from '@switchback/core';
-import { SwitchbackError } from '@switchback/engine';
+import type { CheckConfig } from '@switchback/core';
+import { SwitchbackError } from '@switchback/engine/errors';
+
+/** File names `switchback check` reads its configuration from, at the repository root; the first found wins. */
+export const CHECK_CONFIG_FILES = ['switchback.config.json', 'switchback.config.yaml', 'switchback.config.yml', 'switchback.config.js', 'switchback.config.mjs'] as const;
 
 /** A switchback.config.* that does not validate (exit 2). */
 export class CheckConfigFileError extends SwitchbackError {}
@@ -12,6 +15,8 @@ export async function loadCheckConfig(root: string): Promise<{ config: CheckConf
   const name = CHECK_CONFIG_FILES.find((f) => fs.existsSync(path.join(root, f)));
   if (!name) return { config: {}, dir: root };
   const file = path.join(root, name);
+  // The validator (zod, yaml) loads only when there is a file to validate.
+  const { CheckConfigError, parseCheckConfig, parseCheckConfigText } = await import('@switchback/core');
   try {
     if (/\.m?js$/.test(name)) {
       let mod: { default?: unknown };
@@ -24,7 +29,7 @@ export async function loadCheckConfig(root: string): Promise<{ config: CheckConf
     }
     return { config: parseCheckConfigText(fs.readFileSync(file, 'utf8'), file), dir: root, file };
   } catch (e) {
-    if (e instanceof CheckConfigError) throw new CheckConfigFileError(e.message);
+    if (e instanceof CheckConfigError) throw new CheckConfigFileError((e as Error).message);
     throw e;
   }
 }

@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import * as api from '@switchback/core';
-import type { DrizzleJournal, MigrationLayout, MigrationListing, SqlSource } from '@switchback/core';
-import { SwitchbackError } from '@switchback/engine';
+import * as api from '@switchback/core/check';
+import type { DrizzleJournal, MigrationLayout, MigrationListing, SqlSource } from '@switchback/core/check';
+import { SwitchbackError } from '@switchback/engine/errors';
 import { filesAtBase, readAtBase, repoPath, type GitBase } from './git-base.js';
 
 /** A migration production already ran, changed since (its old and new text). */

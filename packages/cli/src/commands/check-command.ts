@@ -1,12 +1,14 @@
 import path from 'node:path';
 import type { Command } from 'commander';
-import * as api from '@switchback/core';
-import type { MigrationLayout, SchemaModel, SqlSource, SqlSyntaxError } from '@switchback/core';
-import { openDatabase, readSchema, SwitchbackError } from '@switchback/engine';
+import * as api from '@switchback/core/check';
+import type { SchemaModel } from '@switchback/core';
+import type { MigrationLayout, SqlSource, SqlSyntaxError } from '@switchback/core/check';
+import { SwitchbackError } from '@switchback/engine/errors';
 import { findGitBase, gitRoot } from '../check/git-base.js';
 import { loadCheckConfig } from '../check/load-check-config.js';
 import { migrationFiles, read, sourcesFromGit, sourcesFromNeighbours, type MigrationSources } from '../check/migration-sources.js';
-import { outputOf, type GlobalOptions } from '../cli-context.js';
+import type { GlobalOptions } from '../cli-context.js';
+import { createOutput } from '../output.js';
 
 interface CheckOptions extends GlobalOptions {
   format?: string;
@@ -109,7 +111,7 @@ export async function runCheck(paths: string[], o: CheckOptions, write: (text: s
   });
   if (!result.ok) throw new SqlSyntaxCheckError(result.error);
   const texts = Object.fromEntries([...sources.migrations, ...sources.edited.map((e) => ({ file: e.file, text: e.after }))].map((m) => [m.file, m.text]));
-  write(api.formatReport(result.report, format, { color: outputOf(o).color, sources: texts }));
+  write(api.formatReport(result.report, format, { color: createOutput(o.color === false ? { color: false } : {}).color, sources: texts }));
   return result.report.summary.errors > 0 ? 1 : 0;
 }
 
@@ -147,6 +149,8 @@ const isLayout = (s: string): s is MigrationLayout => (api.MIGRATION_LAYOUTS as 
 
 async function schemaContext(schema: string, checked: Set<string>, layout: MigrationLayout | undefined): Promise<{ applied: SqlSource[]; schema?: SchemaModel }> {
   if (isUrl(schema)) {
+    // The database drivers load only when a database is asked for.
+    const { openDatabase, readSchema } = await import('@switchback/engine');
     const db = await openDatabase({ url: schema, urlSource: '--schema', applicationName: 'switchback check', command: 'switchback check' });
     try {
       return { applied: [], schema: await readSchema(db) };

@@ -4,9 +4,6 @@ import { EDITED_APPLIED_MIGRATION } from '../rules/edited-applied-migration.js';
 import { IGNORE_WITHOUT_REASON, rules } from '../rules/index.js';
 import { MIGRATION_LAYOUTS } from './migration-layout.js';
 
-/** File names `switchback check` reads its configuration from, at the repository root, first found wins. */
-export const CHECK_CONFIG_FILES = ['switchback.config.json', 'switchback.config.yaml', 'switchback.config.yml', 'switchback.config.js', 'switchback.config.mjs'] as const;
-
 const ruleIds = new Set([...rules.map((r) => r.id), IGNORE_WITHOUT_REASON, EDITED_APPLIED_MIGRATION]);
 
 const checkConfigSchema = z.strictObject({

@@ -19,5 +19,4 @@ export { formatJson, CHECK_JSON_VERSION } from '../findings/format-json.js';
 export { formatSarif } from '../findings/format-sarif.js';
 export { formatGithub } from '../findings/format-github.js';
 export { formatMarkdown } from '../findings/format-markdown.js';
-export { parseCheckConfig, parseCheckConfigText, CheckConfigError, CHECK_CONFIG_FILES, type CheckConfig } from '../migrations/check-config.js';
 export { SMALL_TABLE_LIMITS, smallTablesNote } from './small-table.js';

@@ -1,4 +1,4 @@
-import { defaultFlags } from '../intents/move-columns-intent.js';
+import { defaultFlags } from '../intents/move-columns-flags.js';
 import { list, relationName, type AstNode } from '../sql/ast.js';
 import type { SqlFile } from '../sql/parse-sql.js';
 import { objectName } from '../schema/schema-builder.js';
