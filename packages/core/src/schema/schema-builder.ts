@@ -116,9 +116,13 @@ function rename(schema: SchemaModel, n: AstNode): void {
 function drop(schema: SchemaModel, n: AstNode): void {
   const keys = new Set(list(n.objects).map(objectName));
   if (n.removeType === 'OBJECT_TABLE') {
-    for (const key of keys) delete schema.tables[key];
-    // One pass over the indexes for all dropped tables (a file may drop thousands).
-    for (const [name, idx] of Object.entries(schema.indexes ?? {})) if (keys.has(idx.table)) delete schema.indexes?.[name];
+    const gone = [...keys].filter((key) => key in schema.tables);
+    for (const key of gone) delete schema.tables[key];
+    // One pass over the indexes for all dropped tables, and none for DROP TABLE IF EXISTS of a table that is not there.
+    const indexes = schema.indexes;
+    if (!gone.length || !indexes) return;
+    const dropped = new Set(gone);
+    for (const name in indexes) if (dropped.has(indexes[name]!.table)) delete indexes[name];
   } else if (n.removeType === 'OBJECT_INDEX') for (const key of keys) delete schema.indexes?.[key];
   else if (n.removeType === 'OBJECT_VIEW' || n.removeType === 'OBJECT_MATVIEW') schema.views = (schema.views ?? []).filter((v) => !keys.has(v));
   else if (n.removeType === 'OBJECT_TYPE') for (const key of keys) delete schema.enums?.[key];
