@@ -6,7 +6,11 @@ const src = (p: string) => fileURLToPath(new URL(p, import.meta.url));
 export default defineConfig({
   resolve: {
     alias: {
+      // What `switchback check` needs, without the planner: the CLI loads it at start-up.
+      '@switchback/core/check': src('./packages/core/src/rules/check-api.ts'),
       '@switchback/core': src('./packages/core/src/index.ts'),
+      // The error classes alone, without the drivers: the CLI loads them at start-up.
+      '@switchback/engine/errors': src('./packages/engine/src/errors.ts'),
       '@switchback/engine': src('./packages/engine/src/index.ts'),
       '@switchback/sdk': src('./packages/sdk/src/index.ts'),
       '@switchback/example-support-desk': src('./examples/support-desk/src/index.ts'),

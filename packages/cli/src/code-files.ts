@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import * as api from '@switchback/core';
 import type { CodeSource } from '@switchback/core';
-import { SwitchbackError } from '@switchback/engine';
+import { SwitchbackError } from '@switchback/engine/errors';
 
 /**
  * Directories never scanned for application code: dependencies, build output,
@@ -120,13 +120,13 @@ export interface CodeReferencesOptions {
  * application's code. Skipped (no parser loaded, no file read) when no finding
  * is about code or `--no-code` is given, so a clean run stays fast.
  */
-export async function withCodeReferences(report: api.CheckReport, o: CodeReferencesOptions): Promise<api.CheckReport> {
+export async function withCodeReferences(report: api.CheckReport, o: CodeReferencesOptions, cwd = process.cwd()): Promise<api.CheckReport> {
   if (typeof o.code === 'string') codeDirectory(o.code);
   if (o.code === false || !api.needsCodeReferences(report)) return report;
   const files = o.migrations.map((m) => m.file);
   const exclude = [...files.map((f) => (path.basename(f) === 'migration.sql' ? path.dirname(path.dirname(f)) : path.dirname(f))), ...(o.schemaPath && !/^postgres(ql)?:\/\//.test(o.schemaPath) ? [o.schemaPath] : [])];
-  const root = o.code ?? defaultCodeRoot(files);
-  const code = readCodeSources(root, exclude);
+  const root = o.code ?? defaultCodeRoot(files, cwd);
+  const code = readCodeSources(root, exclude, cwd);
   try {
     return await api.addCodeReferences(report, { migrations: o.migrations, applied: o.applied, ...(o.schema ? { schema: o.schema } : {}), code });
   } catch (e) {

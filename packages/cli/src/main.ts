@@ -1,18 +1,41 @@
 import { Command, CommanderError } from 'commander';
-import { ChangeFileError, formatChangeFileProblem } from '@switchback/core';
-import { isSwitchbackError } from '@switchback/engine';
-import { advanceCommand } from './commands/advance-command.js';
-import { checkCommand } from './commands/check-command.js';
-import { demoCommand } from './commands/demo-command.js';
-import { flagCommand } from './commands/flag-command.js';
-import { planCommand } from './commands/plan-command.js';
-import { rollbackCommand } from './commands/rollback-command.js';
-import { statusCommand } from './commands/status-command.js';
-import { verifyLedgerCommand } from './commands/verify-ledger-command.js';
+import { isSwitchbackError } from '@switchback/engine/errors';
 
 export const VERSION = '0.1.0';
 
-export function buildProgram(): Command {
+type Register = (program: Command) => void;
+
+/**
+ * Every command, in --help order, by name. Loaded on demand: a command's
+ * module pulls in what it runs on (the engine, pg, PGlite), which costs
+ * hundreds of milliseconds that `switchback check` does not need.
+ */
+const COMMANDS: Record<string, () => Promise<Register>> = {
+  check: async () => (await import('./commands/check-command.js')).checkCommand,
+  plan: async () => (await import('./commands/plan-command.js')).planCommand,
+  advance: async () => (await import('./commands/advance-command.js')).advanceCommand,
+  rollback: async () => (await import('./commands/rollback-command.js')).rollbackCommand,
+  status: async () => (await import('./commands/status-command.js')).statusCommand,
+  flag: async () => (await import('./commands/flag-command.js')).flagCommand,
+  'verify-ledger': async () => (await import('./commands/verify-ledger-command.js')).verifyLedgerCommand,
+  demo: async () => (await import('./commands/demo-command.js')).demoCommand,
+};
+
+/** Global options that take a value (so the word after them is not the command). */
+const VALUE_OPTIONS = new Set(['--database-url', '--data-dir', '--actor']);
+
+/** The command an argv names, if it is one of ours; undefined for --help, --version or a typo (all commands then load). */
+export function commandOf(argv: string[]): string | undefined {
+  for (let i = 2; i < argv.length; i++) {
+    const arg = argv[i] ?? '';
+    if (VALUE_OPTIONS.has(arg)) i++;
+    else if (!arg.startsWith('-')) return arg === 'help' || !(arg in COMMANDS) ? undefined : arg;
+  }
+  return undefined;
+}
+
+/** The program with every command (for --help), or only the one `only` names. */
+export async function buildProgram(only?: string): Promise<Command> {
   const program = new Command('switchback')
     .version(VERSION)
     .description('Move a live PostgreSQL schema from the old shape to the new one in phases that are each deployable, observable and reversible.')
@@ -31,21 +54,27 @@ Quick start:
   switchback status                                where every change stands
   switchback rollback 0001-x --to backfill         go back, losing nothing`);
   program.exitOverride();
-  for (const add of [checkCommand, planCommand, advanceCommand, rollbackCommand, statusCommand, flagCommand, verifyLedgerCommand, demoCommand]) add(program);
+  const names = only && only in COMMANDS ? [only] : Object.keys(COMMANDS);
+  const registers = await Promise.all(names.map((name) => COMMANDS[name]!()));
+  for (const add of registers) add(program);
   return program;
 }
 
 /** Run the CLI; returns the exit code. Only here do errors become text and exit codes. */
 export async function main(argv: string[]): Promise<number> {
-  const program = buildProgram();
   try {
+    const program = await buildProgram(commandOf(argv));
     await program.parseAsync(argv);
     return Number(process.exitCode ?? 0);
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
-    if (e instanceof ChangeFileError) {
-      for (const p of e.problems) process.stderr.write(`${formatChangeFileProblem(p)}\n`);
-      return 2;
+    if (e instanceof Error && e.name === 'ChangeFileError') {
+      // Only commands that read change files throw it, so core is loaded by then.
+      const { ChangeFileError, formatChangeFileProblem } = await import('@switchback/core');
+      if (e instanceof ChangeFileError) {
+        for (const p of e.problems) process.stderr.write(`${formatChangeFileProblem(p)}\n`);
+        return 2;
+      }
     }
     if (isSwitchbackError(e)) {
       process.stderr.write(`switchback: ${e.message}\n`);

@@ -50,7 +50,7 @@ describe('switchback check', () => {
     ['a file: the earlier migrations beside it', (examples: string) => [path.join(examples, '0002_merge_contract_into_customer.sql')]],
     ['a directory: its newest migration, after the others', (examples: string) => [examples]],
   ])('without --schema, takes the history from %s', async (_, args) => {
-    const { code, stdout } = await cli('--format', 'json', ...args(examples));
+    const { code, stdout } = await cli('--no-base', '--format', 'json', ...args(examples));
     const json = JSON.parse(stdout) as { findings: { rule: string; suggestion: string }[]; summary: object };
     expect(json.findings.map((f) => f.rule)).toEqual(['require-lock-timeout', 'unbatched-backfill', 'drop-table', 'require-lock-timeout']);
     expect(json.findings[2]?.suggestion).toContain('behind ReadContractDetailsFromCustomer');

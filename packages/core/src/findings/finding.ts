@@ -1,7 +1,8 @@
 /** Who a finding hurts; see CONTRACTS.md (`switchback check`, Impacts). */
 export type Impact = 'old-code' | 'rollback' | 'lock';
 
-export type Severity = 'error' | 'warning';
+/** `info`: worth knowing, harmless here (e.g. a lock on a table too small for it to matter); not counted in the summary. */
+export type Severity = 'error' | 'warning' | 'info';
 
 /**
  * PostgreSQL table lock modes, weakest first.

@@ -13,7 +13,7 @@ export function formatGithub(report: CheckReport): string {
     .map((f) => {
       const props = [`file=${prop(f.file)}`, `line=${f.line}`, `col=${f.column}`, `title=${prop(`switchback ${f.rule}`)}`].join(',');
       const lock = f.lock ? `\nLock: ${f.lock}` : '';
-      return `::${f.severity} ${props}::${data(`${messageWithReferences(f)}\nInstead: ${f.suggestion}${lock}`)}\n`;
+      return `::${f.severity === 'info' ? 'notice' : f.severity} ${props}::${data(`${messageWithReferences(f)}\nInstead: ${f.suggestion}${lock}`)}\n`;
     })
     .join('');
 }

@@ -30,7 +30,7 @@ export function formatHuman(report: CheckReport, options: HumanFormatOptions = {
 }
 
 function finding(f: Finding, paint: Paint, source: string[] | undefined): string {
-  const severity = f.severity === 'error' ? paint('red', 'error') : paint('yellow', 'warning');
+  const severity = f.severity === 'error' ? paint('red', 'error') : f.severity === 'warning' ? paint('yellow', 'warning') : paint('dim', 'info');
   const impacts = f.impacts.length ? ` (${f.impacts.join(', ')})` : '';
   const lines = [`  ${f.line}:${f.column} ${severity} ${paint('bold', f.rule)}${impacts}`];
   const text = source?.[f.line - 1];
@@ -46,7 +46,8 @@ function finding(f: Finding, paint: Paint, source: string[] | undefined): string
 function summaryLine(report: CheckReport, paint: Paint): string {
   const { files, statements, errors, warnings } = report.summary;
   const scope = `${plural(files, 'file')}, ${plural(statements, 'statement')}`;
-  if (!errors && !warnings) return paint('green', `No findings in ${scope}.`);
+  const infos = report.findings.filter((f) => f.severity === 'info').length;
+  if (!errors && !warnings) return paint('green', infos ? `No errors or warnings in ${scope} (${plural(infos, 'note')}).` : `No findings in ${scope}.`);
   return `${plural(errors, 'error')}, ${plural(warnings, 'warning')} in ${scope}.`;
 }
 

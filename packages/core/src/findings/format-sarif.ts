@@ -1,3 +1,4 @@
+import { editedAppliedMigrationRule } from '../rules/edited-applied-migration.js';
 import { IGNORE_WITHOUT_REASON, rules as allRules } from '../rules/index.js';
 import type { CheckReport } from './finding.js';
 import { messageWithReferences } from './reference-sentence.js';
@@ -8,7 +9,7 @@ import { messageWithReferences } from './reference-sentence.js';
  * https://docs.oasis-open.org/sarif/sarif/v2.1.0/sarif-v2.1.0.html
  */
 export function formatSarif(report: CheckReport, version = '0.1.0'): string {
-  const catalogue = [...allRules.map((r) => ({ id: r.id, title: r.title, severity: r.severity, impacts: r.impacts as string[] })), { id: IGNORE_WITHOUT_REASON, title: 'switchback:ignore comment without a reason', severity: 'warning' as const, impacts: [] }];
+  const catalogue = [...allRules.map((r) => ({ id: r.id, title: r.title, severity: r.severity, impacts: r.impacts as string[] })), { id: IGNORE_WITHOUT_REASON, title: 'switchback:ignore comment without a reason', severity: 'warning' as const, impacts: [] }, { ...editedAppliedMigrationRule, impacts: [...editedAppliedMigrationRule.impacts] as string[] }];
   const index = new Map(catalogue.map((r, i) => [r.id, i]));
   const sarif = {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
@@ -23,7 +24,7 @@ export function formatSarif(report: CheckReport, version = '0.1.0'): string {
               id: r.id,
               name: r.id.replace(/(^|-)([a-z0-9])/g, (_, __, c: string) => c.toUpperCase()),
               shortDescription: { text: r.title },
-              defaultConfiguration: { level: r.severity },
+              defaultConfiguration: { level: r.severity === 'info' ? 'note' : r.severity },
               properties: { impacts: r.impacts },
             })),
           },
@@ -31,7 +32,7 @@ export function formatSarif(report: CheckReport, version = '0.1.0'): string {
         results: report.findings.map((f) => ({
           ruleId: f.rule,
           ...(index.has(f.rule) ? { ruleIndex: index.get(f.rule) } : {}),
-          level: f.severity,
+          level: f.severity === 'info' ? 'note' : f.severity,
           message: { text: `${messageWithReferences(f)} Instead: ${f.suggestion}` },
           locations: [{ physicalLocation: { artifactLocation: { uri: f.file.split('\\').join('/') }, region: { startLine: f.line, startColumn: f.column } } }],
           // The application code that uses what the statement changes.

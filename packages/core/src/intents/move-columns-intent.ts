@@ -3,10 +3,14 @@ import type { BackfillSpec, Gate, Phase, Plan, Step } from '../plan/plan.js';
 import { PLAN_VERSION } from '../plan/plan.js';
 import { findColumn, findTable, type SchemaModel, type TableModel } from '../schema/schema-model.js';
 import { formatDuration } from '../util/duration.js';
-import { camel, distinctWords, pascal } from '../util/names.js';
+import { camel, pascal } from '../util/names.js';
+import { defaultFlags } from './move-columns-flags.js';
 import type { IntentDef, PlanProblem, PlanResult } from './intent.js';
 import * as sql from './move-columns-sql.js';
 import { moveColumnsSketches } from './move-columns-sketches.js';
+
+// Kept in its own module so `check` can name flags without loading the planner.
+export { defaultFlags };
 
 type MoveChange = ChangeSpec & { params: MoveColumnsParams };
 
@@ -32,11 +36,6 @@ export function planMoveColumns(change: MoveChange, schema: SchemaModel): PlanRe
   return { ok: true, plan: buildPlan(change, shape.shape, shape.sourceTable, shape.targetTable) };
 }
 
-/** The default flag names: `DualWriteContractDetails`, `ReadContractDetailsFromCustomer`. */
-export function defaultFlags(from: string, to: string): { dualWrite: string; readSwitch: string } {
-  const [s, t] = distinctWords(from, to);
-  return { dualWrite: `DualWrite${s}Details`, readSwitch: `Read${s}DetailsFrom${t}` };
-}
 
 function resolveShape(
   change: MoveChange,

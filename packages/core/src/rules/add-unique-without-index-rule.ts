@@ -1,28 +1,38 @@
-import type { AstNode } from '../sql/ast.js';
+import { list, type AstNode } from '../sql/ast.js';
 import { existingTableAlters, locationOf } from './statement-facts.js';
 import type { Rule, RuleFinding } from './rule.js';
 
+const KINDS: Record<string, string> = { CONSTR_UNIQUE: 'UNIQUE', CONSTR_PRIMARY: 'PRIMARY KEY', CONSTR_EXCLUSION: 'EXCLUDE' };
+
 /**
- * ADD UNIQUE / PRIMARY KEY builds its index while holding ACCESS EXCLUSIVE.
- * Building the index CONCURRENTLY first and attaching it with USING INDEX
- * keeps the exclusive lock to a catalog update.
+ * ADD UNIQUE / PRIMARY KEY / EXCLUDE builds its index while holding ACCESS
+ * EXCLUSIVE, whether declared as a table constraint or on a column being
+ * added. Building a unique index CONCURRENTLY first and attaching it with
+ * USING INDEX keeps the exclusive lock to a catalog update; an exclusion
+ * constraint has no such path.
  */
 export const addUniqueWithoutIndexRule: Rule = {
   id: 'add-unique-without-index',
-  title: 'UNIQUE or PRIMARY KEY constraint built under an exclusive lock',
+  title: 'UNIQUE, PRIMARY KEY or EXCLUDE constraint built under an exclusive lock',
   impacts: ['lock'],
   severity: 'warning',
   check(ctx) {
-    const alter = existingTableAlters(ctx, 'AT_AddConstraint');
+    const constraints = existingTableAlters(ctx, 'AT_AddConstraint');
+    const columns = existingTableAlters(ctx, 'AT_AddColumn');
+    const added = constraints.cmds.map((cmd) => (cmd.def as AstNode | undefined)?.Constraint as AstNode | undefined);
+    const inline = columns.cmds.flatMap((cmd) => list((cmd.def as AstNode).ColumnDef?.constraints).map((c) => c.Constraint as AstNode));
+    const alterTable = constraints.table || columns.table;
     const out: RuleFinding[] = [];
-    for (const cmd of alter.cmds) {
-      const c = (cmd.def as AstNode | undefined)?.Constraint as AstNode | undefined;
-      if (!c || (c.contype !== 'CONSTR_UNIQUE' && c.contype !== 'CONSTR_PRIMARY') || c.indexname) continue;
-      const what = c.contype === 'CONSTR_UNIQUE' ? 'UNIQUE' : 'PRIMARY KEY';
-      const name = c.conname ? String(c.conname) : `${alter.table}_key`;
+    for (const c of [...added, ...inline]) {
+      const what = c && KINDS[String(c.contype)];
+      if (!c || !what || c.indexname) continue;
+      const name = c.conname ? String(c.conname) : `${alterTable}_key`;
       out.push({
-        message: `Adding a ${what} constraint on ${alter.table} builds its index while holding an ACCESS EXCLUSIVE lock: reads and writes wait for the build.`,
-        suggestion: `CREATE UNIQUE INDEX CONCURRENTLY ${name} ON ${alter.table} (…) outside a transaction, then ALTER TABLE ${alter.table} ADD CONSTRAINT ${name} ${what} USING INDEX ${name}.`,
+        message: `Adding a ${what} constraint on ${alterTable} builds its index while holding an ACCESS EXCLUSIVE lock: reads and writes wait for the build.`,
+        suggestion:
+          what === 'EXCLUDE'
+            ? `An exclusion constraint cannot be attached to an index built concurrently: add it while ${alterTable} is small, in a maintenance window, or on a new table that replaces ${alterTable} (plan intent move-columns).`
+            : `CREATE UNIQUE INDEX CONCURRENTLY ${name} ON ${alterTable} (…) outside a transaction, then ALTER TABLE ${alterTable} ADD CONSTRAINT ${name} ${what} USING INDEX ${name}.`,
         lock: 'ACCESS EXCLUSIVE',
         ...locationOf(c),
       });

@@ -1,7 +1,8 @@
 import type { AstNode } from '../sql/ast.js';
 import { formatType } from '../sql/type-name.js';
 import { findColumn, findTable } from '../schema/schema-model.js';
-import { existingTableAlters } from './statement-facts.js';
+import { removedLabels } from './drop-enum-value-rule.js';
+import { enumLabels, existingTableAlters } from './statement-facts.js';
 import { classifyTypeChange } from './type-change.js';
 import type { Rule, RuleFinding } from './rule.js';
 
@@ -20,7 +21,10 @@ export const changeColumnTypeRule: Rule = {
       const col = `${alter.table}.${name}`;
       const from = table ? findColumn(table, name)?.type : undefined;
       const to = formatType(((cmd.def as AstNode).ColumnDef as AstNode).typeName as AstNode);
-      const change = classifyTypeChange(from, to);
+      const bothEnums = !!enumLabels(ctx.schema, from) && !!enumLabels(ctx.schema, to);
+      // Between enums: dropped labels are drop-enum-value's; otherwise every old value fits (a rewrite only).
+      if (bothEnums && removedLabels(ctx.schema, from, to).length) continue;
+      const change = bothEnums ? 'widening-rewrite' : classifyTypeChange(from, to);
       const phased = `Add a new ${to} column, keep it in sync with ${name} and backfill it (plan intent change-type), switch reads behind a flag, and drop ${name} later.`;
       const lock = 'ACCESS EXCLUSIVE' as const;
       if (change === 'same' || change === 'no-rewrite') continue;

@@ -1,9 +1,11 @@
 import { loadSqlParser, parseSql, type SqlFile, type SqlSyntaxError } from '../sql/parse-sql.js';
 import { buildSchema } from '../schema/schema-builder.js';
 import type { SchemaModel } from '../schema/schema-model.js';
-import type { CheckReport } from '../findings/finding.js';
+import { summarize, type CheckReport } from '../findings/finding.js';
 import { checkMigration } from './check-migration.js';
+import { editedMigrationFinding } from './edited-applied-migration.js';
 import type { Rule } from './rule.js';
+import { applyRuleSettings, type RuleSetting } from './rule-settings.js';
 
 /** A file's name and text, as read by the caller (core does no I/O). */
 export interface SqlSource {
@@ -19,6 +21,12 @@ export interface CheckSqlInput {
   /** A schema read elsewhere (e.g. from a live database); `applied` is replayed on top of it. */
   schema?: SchemaModel;
   rules?: readonly Rule[];
+  /** Migrations production already ran that were changed since `base`; each gets an edited-applied-migration finding. */
+  edited?: { file: string; before: string; after: string }[];
+  /** The base branch the edits are measured against (for messages). */
+  base?: string;
+  /** Per-rule severity overrides, or `off`. */
+  ruleSettings?: Record<string, RuleSetting>;
 }
 
 export type CheckSqlResult = { ok: true; report: CheckReport } | { ok: false; error: SqlSyntaxError };
@@ -44,5 +52,9 @@ export async function checkSql(input: CheckSqlInput): Promise<CheckSqlResult> {
   if (!Array.isArray(applied)) return { ok: false, error: applied };
   const migrations = parsed(input.migrations);
   if (!Array.isArray(migrations)) return { ok: false, error: migrations };
-  return { ok: true, report: checkMigration(migrations, { schema: buildSchema(applied, input.schema ? structuredClone(input.schema) : undefined), ...(input.rules ? { rules: input.rules } : {}) }) };
+  const report = checkMigration(migrations, { schema: buildSchema(applied, input.schema ? structuredClone(input.schema) : undefined), ...(input.rules ? { rules: input.rules } : {}) });
+  const edited = (input.edited ?? []).map((e) => editedMigrationFinding(e.file, e.before, e.after, input.base ?? 'the base branch'));
+  const findings = [...edited, ...report.findings];
+  const all = { findings, summary: summarize(findings, report.summary.files + edited.length, report.summary.statements) };
+  return { ok: true, report: input.ruleSettings ? applyRuleSettings(all, input.ruleSettings) : all };
 }

@@ -1,4 +1,4 @@
-import { defaultFlags } from '../intents/move-columns-intent.js';
+import { defaultFlags } from '../intents/move-columns-flags.js';
 import { list, relationName, type AstNode } from '../sql/ast.js';
 import type { SqlFile } from '../sql/parse-sql.js';
 import { objectName } from '../schema/schema-builder.js';
@@ -19,33 +19,34 @@ export interface ColumnMove {
  * @example detectMoves([file], schema) // [{ from: 'support_contract', to: 'support_customer', columns: ['tier', 'end_date'] }]
  */
 export function detectMoves(files: SqlFile[], base: SchemaModel): ColumnMove[] {
-  const added = new Map<string, Set<string>>();
+  // Column name → tables it is added to: each dropped column is then one lookup, not a scan of every table.
+  const addedTo = new Map<string, Set<string>>();
   const dropped: { table: string; columns: string[] }[] = [];
   for (const stmt of files.flatMap((f) => f.statements)) {
     const alter = alterTableCmds(stmt);
     for (const cmd of alter?.cmds ?? []) {
       if (cmd.subtype === 'AT_AddColumn' && alter) {
-        const set = added.get(alter.table) ?? new Set<string>();
-        set.add(String((cmd.def as AstNode).ColumnDef?.colname));
-        added.set(alter.table, set);
+        const column = String((cmd.def as AstNode).ColumnDef?.colname);
+        addedTo.set(column, (addedTo.get(column) ?? new Set<string>()).add(alter.table));
       } else if (cmd.subtype === 'AT_DropColumn' && alter) dropped.push({ table: alter.table, columns: [String(cmd.name)] });
     }
     if (stmt.kind === 'DropStmt' && stmt.node.removeType === 'OBJECT_TABLE') {
       for (const t of list(stmt.node.objects).map(objectName)) dropped.push({ table: t, columns: findTable(base, t)?.columns.map((c) => c.name) ?? [] });
     }
   }
-  const moves = new Map<string, ColumnMove>();
+  const moves = new Map<string, { from: string; to: string; columns: Set<string> }>();
   for (const d of dropped) {
-    for (const [to, cols] of added) {
-      const columns = d.columns.filter((c) => cols.has(c) && to !== d.table);
-      if (!columns.length) continue;
-      const key = `${d.table}->${to}`;
-      const move = moves.get(key) ?? { from: d.table, to, columns: [] };
-      move.columns = [...new Set([...move.columns, ...columns])];
-      moves.set(key, move);
+    for (const column of d.columns) {
+      for (const to of addedTo.get(column) ?? []) {
+        if (to === d.table) continue;
+        const key = `${d.table}->${to}`;
+        const move = moves.get(key) ?? { from: d.table, to, columns: new Set<string>() };
+        move.columns.add(column);
+        moves.set(key, move);
+      }
     }
   }
-  return [...moves.values()];
+  return [...moves.values()].map((m) => ({ from: m.from, to: m.to, columns: [...m.columns] }));
 }
 
 /** The safe sequence for a move, naming the read-switch flag the move-columns plan would use. */

@@ -12,6 +12,8 @@ export const dropColumnRule: Rule = {
     const out: RuleFinding[] = [];
     for (const cmd of alter.cmds) {
       const col = `${alter.table}.${String(cmd.name)}`;
+      // Added earlier by the migrations being checked: the previous app version never saw it.
+      if (ctx.isNew(`column:${col}`)) continue;
       out.push({
         message: `Dropping ${col} breaks the previous app version, which still reads or writes it, and a rollback cannot bring its values back.`,
         suggestion: `First deploy a version that no longer uses ${col} (stop writes, then reads), keep a copy of its values, and drop it in a later contract phase once no running version uses it.`,

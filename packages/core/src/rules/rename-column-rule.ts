@@ -12,8 +12,8 @@ export const renameColumnRule: Rule = {
     const n = ctx.statement.node;
     if (ctx.statement.kind !== 'RenameStmt' || n.renameType !== 'OBJECT_COLUMN') return [];
     const table = relationName(n.relation as AstNode);
-    if (ctx.isNew(table)) return [];
     const [from, to] = [String(n.subname), String(n.newname)];
+    if (ctx.isNew(table) || ctx.isNew(`column:${table}.${from}`)) return [];
     return [
       {
         message: `Renaming ${table}.${from} to ${to} breaks the previous app version, which still reads and writes ${from}.`,

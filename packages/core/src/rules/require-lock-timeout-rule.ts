@@ -32,7 +32,14 @@ export const requireLockTimeoutRule: Rule = {
 };
 
 /** ALTER TABLE subcommands that take a weaker lock than ACCESS EXCLUSIVE. */
-const WEAKER_ALTERS = new Set(['AT_ValidateConstraint', 'AT_SetStatistics', 'AT_SetOptions', 'AT_ResetOptions', 'AT_ClusterOn', 'AT_DropCluster', 'AT_SetRelOptions', 'AT_ResetRelOptions', 'AT_EnableTrig', 'AT_DisableTrig', 'AT_EnableAlwaysTrig', 'AT_EnableReplicaTrig']);
+const WEAKER_ALTERS = new Set([
+  'AT_ValidateConstraint', 'AT_SetStatistics', 'AT_SetOptions', 'AT_ResetOptions', 'AT_ClusterOn', 'AT_DropCluster', 'AT_SetRelOptions', 'AT_ResetRelOptions',
+  // ENABLE/DISABLE TRIGGER in every form: SHARE ROW EXCLUSIVE.
+  'AT_EnableTrig', 'AT_DisableTrig', 'AT_EnableAlwaysTrig', 'AT_EnableReplicaTrig', 'AT_EnableTrigAll', 'AT_DisableTrigAll', 'AT_EnableTrigUser', 'AT_DisableTrigUser',
+]);
+
+/** LOCK TABLE modes as libpg-query numbers them (lockdefs.h); 8 is ACCESS EXCLUSIVE, the default. */
+const ACCESS_EXCLUSIVE_LOCKMODE = 8;
 
 /** The existing tables a statement locks ACCESS EXCLUSIVE. */
 export function accessExclusiveTables(stmt: SqlStatement, schema: SchemaModel): string[] {
@@ -45,11 +52,21 @@ export function accessExclusiveTables(stmt: SqlStatement, schema: SchemaModel): 
       return cmds.every(weaker) ? [] : [relationName(n.relation as AstNode)];
     }
     case 'RenameStmt':
+      // Renaming an index takes SHARE UPDATE EXCLUSIVE (PostgreSQL 12+); a type or function rename locks no table.
+      if (n.renameType === 'OBJECT_INDEX' || !n.relation) return [];
+      return [relationName(n.relation as AstNode)];
+    case 'LockStmt':
+      return (n.mode ?? ACCESS_EXCLUSIVE_LOCKMODE) === ACCESS_EXCLUSIVE_LOCKMODE ? list(n.relations).map((r) => relationName(r.RangeVar as AstNode)) : [];
+    case 'ClusterStmt':
       return n.relation ? [relationName(n.relation as AstNode)] : [];
+    case 'VacuumStmt':
+      return list(n.options).some((o) => o.DefElem?.defname === 'full') ? list(n.rels).map((r) => relationName(r.VacuumRelation?.relation as AstNode)) : [];
     case 'TruncateStmt':
       return list(n.relations).map((r) => relationName(r.RangeVar as AstNode));
     case 'DropStmt':
       if (n.removeType === 'OBJECT_TABLE') return list(n.objects).map(objectName);
+      // A view the replayed schema does not have is not there to lock (DROP VIEW IF EXISTS).
+      if (n.removeType === 'OBJECT_VIEW' || n.removeType === 'OBJECT_MATVIEW') return list(n.objects).map(objectName).filter((v) => !schema.views || schema.views.includes(v) || n.removeType === 'OBJECT_MATVIEW');
       if (n.removeType === 'OBJECT_INDEX' && !n.concurrent) return list(n.objects).map((o) => schema.indexes?.[objectName(o)]?.table ?? objectName(o));
       return [];
     default:

@@ -36,5 +36,5 @@ export const setNotNullRule: Rule = {
 export function provenNotNull(schema: SchemaModel, table: string, column: string): boolean {
   const wanted = `${column} is not null`.toLowerCase();
   const norm = (e: string) => e.replace(/["()]/g, '').replace(/\s+/g, ' ').trim().toLowerCase();
-  return (findTable(schema, table)?.constraints ?? []).some((c) => c.type === 'check' && c.validated && norm(c.expression ?? '') === wanted);
+  return (findTable(schema, table)?.constraints ?? []).some((c) => c.type === 'check' && c.validated && (c.notNullColumns?.includes(column) || norm(c.expression ?? '') === wanted));
 }

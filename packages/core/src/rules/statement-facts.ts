@@ -1,6 +1,7 @@
-import { list, relationName, type AstNode } from '../sql/ast.js';
+import { list, names, relationName, type AstNode } from '../sql/ast.js';
 import type { SqlStatement } from '../sql/parse-sql.js';
 import { objectName } from '../schema/schema-builder.js';
+import type { SchemaModel } from '../schema/schema-model.js';
 import type { RuleContext } from './rule.js';
 
 /** The commands of an ALTER TABLE on a table (not an index, view or sequence). */
@@ -46,4 +47,56 @@ export function statementTables(stmt: SqlStatement): string[] {
 export function locationOf(node: AstNode | undefined): { location?: number } {
   const loc = node?.location as number | undefined;
   return typeof loc === 'number' && loc >= 0 ? { location: loc } : {};
+}
+
+/** A view, function or type: objects the previous app version may use by name. */
+export type ObjectKind = 'view' | 'function' | 'type';
+
+const unqualified = (parts: string[]) => (parts[0] === 'public' && parts.length > 1 ? parts.slice(1) : parts).join('.');
+
+/** The name of a dropped object as the model keys it (ObjectWithArgs for functions). */
+export function droppedObjectName(obj: AstNode): string {
+  return obj.ObjectWithArgs ? unqualified(names(obj.ObjectWithArgs.objname)) : objectName(obj);
+}
+
+/** The view, function or type a statement creates, or renames an object to. */
+export function createdObject(stmt: SqlStatement): { kind: ObjectKind; name: string } | undefined {
+  const n = stmt.node;
+  switch (stmt.kind) {
+    case 'ViewStmt':
+      return { kind: 'view', name: relationName(n.view as AstNode) };
+    case 'CreateTableAsStmt':
+      return n.objtype === 'OBJECT_MATVIEW' ? { kind: 'view', name: relationName((n.into as AstNode | undefined)?.rel as AstNode) } : undefined;
+    case 'CreateFunctionStmt':
+      return { kind: 'function', name: unqualified(names(n.funcname)) };
+    case 'CreateEnumStmt':
+      return { kind: 'type', name: unqualified(names(n.typeName)) };
+    case 'CompositeTypeStmt':
+      return { kind: 'type', name: relationName(n.typevar as AstNode) };
+    case 'CreateDomainStmt':
+      return { kind: 'type', name: unqualified(names(n.domainname)) };
+    case 'RenameStmt': {
+      const kind = ({ OBJECT_TYPE: 'type', OBJECT_DOMAIN: 'type', OBJECT_VIEW: 'view', OBJECT_MATVIEW: 'view', OBJECT_FUNCTION: 'function', OBJECT_PROCEDURE: 'function' } as const)[String(n.renameType) as 'OBJECT_TYPE'];
+      if (!kind) return undefined;
+      const from = n.relation ? relationName(n.relation as AstNode) : droppedObjectName(n.object as AstNode);
+      const schema = from.includes('.') ? `${from.slice(0, from.lastIndexOf('.'))}.` : '';
+      return { kind, name: `${schema}${String(n.newname)}` };
+    }
+    default:
+      return undefined;
+  }
+}
+
+/** Whether a later statement of the same file creates this object again (DROP + CREATE is how views and functions are redefined). */
+export function recreatedLater(ctx: Pick<RuleContext, 'file' | 'statement'>, kind: ObjectKind, name: string): boolean {
+  return ctx.file.statements.slice(ctx.statement.index + 1).some((s) => {
+    const c = createdObject(s);
+    return c?.kind === kind && c.name === name;
+  });
+}
+
+/** The labels of an enum type, looked up by the name a column type or statement uses. */
+export function enumLabels(schema: SchemaModel, type: string | undefined): string[] | undefined {
+  if (!type) return undefined;
+  return schema.enums?.[type] ?? schema.enums?.[type.replace(/^public\./, '')] ?? schema.enums?.[`public.${type}`];
 }

@@ -22,6 +22,16 @@ describe('classifyTypeChange', () => {
     ['text', 'integer', 'incompatible'],
     ['integer', 'integer', 'same'],
     [undefined, 'bigint', 'unknown'],
+    ['timestamp(3) without time zone', 'timestamp(6) without time zone', 'no-rewrite'],
+    ['timestamp(3) with time zone', 'timestamp with time zone', 'no-rewrite'],
+    ['timestamp without time zone', 'timestamp(3) without time zone', 'narrowing'],
+    ['time(2) without time zone', 'time(4) without time zone', 'no-rewrite'],
+    ['interval(0)', 'interval', 'no-rewrite'],
+    ['interval(32767,0)', 'interval(32767,3)', 'no-rewrite'],
+    ['varbit(8)', 'varbit(16)', 'no-rewrite'],
+    ['bit varying(8)', 'bit varying(16)', 'no-rewrite'],
+    ['bit varying(16)', 'bit varying(8)', 'narrowing'],
+    ['character(5)', 'character(10)', 'widening-rewrite'],
   ];
   it.each(cases)('%s → %s is %s', (from, to, expected) => {
     expect(classifyTypeChange(from, to)).toBe(expected);

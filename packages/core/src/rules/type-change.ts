@@ -16,7 +16,8 @@ interface ParsedType {
 
 function parse(type: string): ParsedType {
   const mods = /\(([\d,\s]+)\)/.exec(type)?.[1]?.split(',').map((m) => Number(m.trim())) ?? [];
-  return { base: type.replace(/\([\d,\s]+\)/, '').trim(), mods };
+  // format_type puts a time precision in the middle: `timestamp(3) without time zone`.
+  return { base: type.replace(/\([\d,\s]+\)/, '').replace(/\s+/g, ' ').trim(), mods };
 }
 
 const INTEGERS = ['smallint', 'integer', 'bigint'];
@@ -37,8 +38,32 @@ export function classifyTypeChange(from: string | undefined, to: string): TypeCh
   if (a.base === 'real' && b.base === 'double precision') return 'widening-rewrite';
   if (a.base === 'cidr' && b.base === 'inet') return 'no-rewrite';
   if (a.base === 'timestamp without time zone' && b.base === 'timestamp with time zone') return 'widening-rewrite';
+  if (a.base === b.base && PRECISION_TYPES.has(a.base)) return precision(a, b);
+  if (a.base === b.base && LENGTH_TYPES.has(a.base)) return length(a, b);
   if (a.base === b.base) return 'widening-rewrite';
   return 'incompatible';
+}
+
+/**
+ * Fractional-second precision: raising it (or removing it: 6 is the most) is
+ * a catalog change; lowering it rounds stored values, so the table is
+ * rewritten and the previous version's values lose digits.
+ */
+const PRECISION_TYPES = new Set(['timestamp without time zone', 'timestamp with time zone', 'time without time zone', 'time with time zone', 'interval']);
+/** Length limits where a longer limit needs no rewrite (bit varying; character(n) is padded, so it rewrites). */
+const LENGTH_TYPES = new Set(['bit varying', 'varbit']);
+
+function precision(a: ParsedType, b: ParsedType): TypeChange {
+  // interval(p) parses as (range mask, p): the precision is the last modifier.
+  const pa = a.mods.at(-1) ?? 6;
+  const pb = b.mods.at(-1) ?? 6;
+  return pb >= pa ? 'no-rewrite' : 'narrowing';
+}
+
+function length(a: ParsedType, b: ParsedType): TypeChange {
+  const la = a.mods[0] ?? Infinity;
+  const lb = b.mods[0] ?? Infinity;
+  return lb >= la ? 'no-rewrite' : 'narrowing';
 }
 
 function textual(a: ParsedType, b: ParsedType): TypeChange {

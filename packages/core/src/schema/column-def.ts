@@ -42,8 +42,10 @@ export function constraintFromNode(c: AstNode, columns: string[] = []): Constrai
   const validated = !c.skip_validation;
   const base = { ...(c.conname ? { name: String(c.conname) } : {}), validated };
   switch (c.contype) {
-    case 'CONSTR_CHECK':
-      return { ...base, type: 'check', columns, expression: exprText(c.raw_expr as AstNode) };
+    case 'CONSTR_CHECK': {
+      const notNull = notNullColumns(c.raw_expr as AstNode);
+      return { ...base, type: 'check', columns, expression: exprText(c.raw_expr as AstNode), ...(notNull.length ? { notNullColumns: notNull } : {}) };
+    }
     case 'CONSTR_FOREIGN':
       return { ...base, type: 'foreign-key', columns: names(c.fk_attrs).length ? names(c.fk_attrs) : columns, expression: `REFERENCES ${relationName(c.pktable as AstNode)}` };
     case 'CONSTR_UNIQUE':
@@ -53,4 +55,17 @@ export function constraintFromNode(c: AstNode, columns: string[] = []): Constrai
     default:
       return undefined;
   }
+}
+
+/**
+ * Columns a CHECK expression proves NOT NULL: `col IS NOT NULL` as the whole
+ * expression or as one of its top-level AND conjuncts (what PostgreSQL's
+ * predicate proof accepts to skip the SET NOT NULL scan). An OR proves nothing.
+ */
+export function notNullColumns(expr: AstNode | undefined): string[] {
+  if (expr?.BoolExpr?.boolop === 'AND_EXPR') return list(expr.BoolExpr.args).flatMap(notNullColumns);
+  const test = expr?.NullTest as AstNode | undefined;
+  if (test?.nulltesttype !== 'IS_NOT_NULL' || !test.arg?.ColumnRef) return [];
+  const field = list(test.arg.ColumnRef.fields).at(-1)?.String?.sval as string | undefined;
+  return field ? [field] : [];
 }

@@ -3,6 +3,7 @@ import type { SqlFile, SqlStatement } from '../sql/parse-sql.js';
 import { applyAlterTable } from './alter-table-replay.js';
 import { columnFromDef, constraintFromNode } from './column-def.js';
 import type { SchemaModel, TableModel } from './schema-model.js';
+import { viewColumns } from './view-columns.js';
 
 /** A schema with nothing in it. */
 export function emptySchema(): SchemaModel {
@@ -39,15 +40,23 @@ export function applyStatement(schema: SchemaModel, stmt: SqlStatement): void {
     }
     case 'DropStmt':
       return drop(schema, n);
-    case 'ViewStmt':
-      schema.views = [...new Set([...(schema.views ?? []), relationName(n.view as AstNode)])];
+    case 'ViewStmt': {
+      const name = relationName(n.view as AstNode);
+      if (!schema.views?.includes(name)) (schema.views ??= []).push(name);
+      const columns = viewColumns(n);
+      if (columns) (schema.viewColumns ??= {})[name] = columns;
+      else delete schema.viewColumns?.[name];
       return;
+    }
     case 'CreateEnumStmt':
       (schema.enums ??= {})[names(n.typeName).join('.')] = list(n.vals).map((v) => String(v.String?.sval ?? ''));
       return;
     case 'AlterEnumStmt': {
       const labels = schema.enums?.[names(n.typeName).join('.')];
-      if (labels && n.newVal && !labels.includes(String(n.newVal))) labels.push(String(n.newVal));
+      if (!labels || !n.newVal) return;
+      const renamed = n.oldVal ? labels.indexOf(String(n.oldVal)) : -1;
+      if (renamed >= 0) labels[renamed] = String(n.newVal);
+      else if (!labels.includes(String(n.newVal))) labels.push(String(n.newVal));
       return;
     }
     default:
@@ -90,6 +99,13 @@ function rename(schema: SchemaModel, n: AstNode): void {
     const newKey = table.schema === 'public' ? to : `${table.schema}.${to}`;
     schema.tables[newKey] = { ...table, name: to };
     for (const idx of Object.values(schema.indexes ?? {})) if (idx.table === key) idx.table = newKey;
+  } else if (n.renameType === 'OBJECT_TYPE' && n.object) {
+    const from = objectName(n.object as AstNode);
+    const labels = schema.enums?.[from];
+    if (labels && schema.enums) {
+      delete schema.enums[from];
+      schema.enums[from.includes('.') ? `${from.slice(0, from.lastIndexOf('.'))}.${to}` : to] = labels;
+    }
   } else if (n.renameType === 'OBJECT_INDEX' && schema.indexes?.[key]) {
     const idx = schema.indexes[key];
     delete schema.indexes[key];
@@ -98,15 +114,18 @@ function rename(schema: SchemaModel, n: AstNode): void {
 }
 
 function drop(schema: SchemaModel, n: AstNode): void {
-  for (const obj of list(n.objects)) {
-    const key = objectName(obj);
-    if (n.removeType === 'OBJECT_TABLE') {
-      delete schema.tables[key];
-      for (const [name, idx] of Object.entries(schema.indexes ?? {})) if (idx.table === key) delete schema.indexes?.[name];
-    } else if (n.removeType === 'OBJECT_INDEX') delete schema.indexes?.[key];
-    else if (n.removeType === 'OBJECT_VIEW') schema.views = (schema.views ?? []).filter((v) => v !== key);
-    else if (n.removeType === 'OBJECT_TYPE') delete schema.enums?.[key];
-  }
+  const keys = new Set(list(n.objects).map(objectName));
+  if (n.removeType === 'OBJECT_TABLE') {
+    const gone = [...keys].filter((key) => key in schema.tables);
+    for (const key of gone) delete schema.tables[key];
+    // One pass over the indexes for all dropped tables, and none for DROP TABLE IF EXISTS of a table that is not there.
+    const indexes = schema.indexes;
+    if (!gone.length || !indexes) return;
+    const dropped = new Set(gone);
+    for (const name in indexes) if (dropped.has(indexes[name]!.table)) delete indexes[name];
+  } else if (n.removeType === 'OBJECT_INDEX') for (const key of keys) delete schema.indexes?.[key];
+  else if (n.removeType === 'OBJECT_VIEW' || n.removeType === 'OBJECT_MATVIEW') schema.views = (schema.views ?? []).filter((v) => !keys.has(v));
+  else if (n.removeType === 'OBJECT_TYPE') for (const key of keys) delete schema.enums?.[key];
 }
 
 /** `{ List: { items: [s, t] } }` → `s.t` (or `t` in public); type names come as TypeName nodes. */

@@ -8,6 +8,12 @@ export interface SchemaModel {
   indexes?: Record<string, IndexModel>;
   /** View names, when known. */
   views?: string[];
+  /**
+   * Output columns of views whose columns are known (no `*`). Kept after
+   * DROP VIEW, so a view dropped and created again can be compared with
+   * what it was.
+   */
+  viewColumns?: Record<string, string[]>;
   /** Enum types and their labels in order, when known. */
   enums?: Record<string, string[]>;
 }
@@ -30,6 +36,8 @@ export interface ConstraintModel {
   validated: boolean;
   /** CHECK body as text, e.g. `tier IS NOT NULL`. */
   expression?: string;
+  /** Columns a CHECK proves NOT NULL (`col IS NOT NULL`, alone or AND-ed with other conditions). */
+  notNullColumns?: string[];
 }
 
 export interface TableModel {
@@ -40,6 +48,8 @@ export interface TableModel {
   primaryKey: string[];
   /** Estimated rows from the catalog, when known. */
   rows?: number;
+  /** Size on disk with indexes and TOAST (pg_total_relation_size), when known. */
+  bytes?: number;
   /** Constraints, when known (replayed DDL). */
   constraints?: ConstraintModel[];
 }

@@ -19,6 +19,8 @@ export interface SqlStatement {
   inTransaction: boolean;
   /** A non-zero `lock_timeout` was set earlier in the file (and is still in force). */
   lockTimeoutSet: boolean;
+  /** Run by a DO block: positioned at the DO statement, and its byte offsets are not the file's. */
+  inDoBlock?: boolean;
 }
 
 /** A parsed migration file. */
@@ -84,14 +86,23 @@ export function parseSql(file: string, text: string): ParseSqlResult {
   return { ok: true, file: { file, text, statements } };
 }
 
-/** What BEGIN/COMMIT and SET change for the statements that follow. */
+/**
+ * What BEGIN/COMMIT and SET change for the statements that follow, as
+ * PostgreSQL scopes them: a SET inside a transaction takes effect at once but
+ * is undone by ROLLBACK; SET LOCAL (even to 0) overrides the session value
+ * until the transaction ends.
+ */
 class SessionState {
   inTransaction = false;
-  private sessionTimeout = false;
-  private localTimeout = false;
+  /** The committed session value: lock_timeout on or off. */
+  private session = false;
+  /** A session SET made in the open transaction (kept on COMMIT, dropped on ROLLBACK). */
+  private pending: boolean | undefined;
+  /** A SET LOCAL in the open transaction. */
+  private local: boolean | undefined;
 
   get lockTimeoutSet(): boolean {
-    return this.sessionTimeout || this.localTimeout;
+    return this.local ?? this.pending ?? this.session;
   }
 
   apply(kind: string, node: AstNode): void {
@@ -113,17 +124,24 @@ class SessionState {
 
   private transaction(kind: string): void {
     if (kind === 'TRANS_STMT_BEGIN' || kind === 'TRANS_STMT_START') this.inTransaction = true;
-    else if (['TRANS_STMT_COMMIT', 'TRANS_STMT_ROLLBACK', 'TRANS_STMT_PREPARE', 'TRANS_STMT_COMMIT_PREPARED', 'TRANS_STMT_ROLLBACK_PREPARED'].includes(kind)) {
+    else if (['TRANS_STMT_COMMIT', 'TRANS_STMT_ROLLBACK', 'TRANS_STMT_PREPARE'].includes(kind)) {
+      // PREPARE TRANSACTION ends the session's transaction; its settings persist like a COMMIT's.
+      if (kind !== 'TRANS_STMT_ROLLBACK' && this.pending !== undefined) this.session = this.pending;
       this.inTransaction = false;
-      this.localTimeout = false;
+      this.pending = undefined;
+      this.local = undefined;
     }
   }
 
   private set(node: AstNode): void {
     const value = node.kind === 'VAR_SET_VALUE' ? constText(list(node.args)[0]) : undefined;
     const on = value !== undefined && !/^0+(\.0*)?\s*(ms|s|min|h|d)?$/i.test(value.trim());
-    if (node.is_local) this.localTimeout = on && this.inTransaction;
-    else this.sessionTimeout = on;
-    if (!on && !node.is_local) this.localTimeout = false;
+    // SET LOCAL outside a transaction block has no effect (PostgreSQL only warns).
+    if (node.is_local) {
+      if (this.inTransaction) this.local = on;
+    } else if (this.inTransaction) {
+      this.pending = on;
+      this.local = undefined;
+    } else this.session = on;
   }
 }

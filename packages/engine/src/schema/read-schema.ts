@@ -4,13 +4,13 @@ import type { Queryable } from '../db/db.js';
 /** Read the application's tables (every schema but the system ones and Switchback's own) from the catalog. */
 export async function readSchema(db: Queryable): Promise<SchemaModel> {
   const { rows } = await db.query<{
-    schema: string; table: string; column: string; type: string; notnull: boolean; def: string | null; generated: boolean; pk: boolean; rows: number;
+    schema: string; table: string; column: string; type: string; notnull: boolean; def: string | null; generated: boolean; pk: boolean; rows: number; bytes: string;
   }>(`
 SELECT n.nspname AS schema, c.relname AS table, a.attname AS column, format_type(a.atttypid, a.atttypmod) AS type,
        a.attnotnull AS notnull, pg_get_expr(d.adbin, d.adrelid) AS def,
        (a.attgenerated <> '' OR a.attidentity <> '') AS generated,
        EXISTS (SELECT 1 FROM pg_index i WHERE i.indrelid = c.oid AND i.indisprimary AND a.attnum = ANY (i.indkey)) AS pk,
-       greatest(c.reltuples, 0)::bigint AS rows
+       greatest(c.reltuples, 0)::bigint AS rows, pg_total_relation_size(c.oid) AS bytes
   FROM pg_class c
   JOIN pg_namespace n ON n.oid = c.relnamespace
   JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
@@ -22,7 +22,7 @@ SELECT n.nspname AS schema, c.relname AS table, a.attname AS column, format_type
   const tables: Record<string, TableModel> = {};
   for (const r of rows) {
     const key = r.schema === 'public' ? r.table : `${r.schema}.${r.table}`;
-    const t = (tables[key] ??= { name: key, schema: r.schema, columns: [], primaryKey: [], rows: Number(r.rows) });
+    const t = (tables[key] ??= { name: key, schema: r.schema, columns: [], primaryKey: [], rows: Number(r.rows), bytes: Number(r.bytes) });
     t.columns.push({ name: r.column, type: r.type, nullable: !r.notnull, default: r.def, generated: r.generated });
     if (r.pk) t.primaryKey.push(r.column);
   }

@@ -143,10 +143,7 @@ export const corpus: CorpusCase[] = [
   c('dcol: schema-qualified table', m(LT, 'ALTER TABLE billing.invoice DROP COLUMN status;'), [f(DCOL, 2)]),
   c('dcol: without lock_timeout', 'ALTER TABLE contract DROP COLUMN tier;', [f(DCOL, 1), f(LOCK, 1)]),
   c('dcol: safe on a new table', m('CREATE TABLE plan (id int, x int);', 'ALTER TABLE plan DROP COLUMN x;'), []),
-  c('dcol: a column added by this same migration is not used by old code', m(LT, 'ALTER TABLE customer ADD COLUMN tmp text;', 'ALTER TABLE customer DROP COLUMN tmp;'), [], {
-    known: 'false-positive',
-    reason: 'drop-column flags a column the previous app version never saw (added earlier in the same migration).',
-  }),
+  c('dcol: a column added by this same migration is not used by old code', m(LT, 'ALTER TABLE customer ADD COLUMN tmp text;', 'ALTER TABLE customer DROP COLUMN tmp;'), []),
 
   // ── drop-table ────────────────────────────────────────────────────────
   c('dtab: drop an existing table', m(LT, 'DROP TABLE contract;'), [f(DTAB, 2)]),
@@ -157,7 +154,7 @@ export const corpus: CorpusCase[] = [
   c('dtab: without lock_timeout', 'DROP TABLE session;', [f(DTAB, 1), f(LOCK, 1)]),
   c('dtab: safe on a table created in the same migration', m('CREATE TABLE tmp (id int);', 'DROP TABLE tmp;'), []),
   c('dtab: safe DROP VIEW', 'DROP VIEW IF EXISTS customer_view;', []),
-  c('dtab: safe DROP SEQUENCE / FUNCTION', m('DROP SEQUENCE IF EXISTS customer_n_seq;', 'DROP FUNCTION IF EXISTS touch();'), []),
+  c('dtab: DROP SEQUENCE / FUNCTION are not drop-table', m('DROP SEQUENCE IF EXISTS customer_n_seq;', 'DROP FUNCTION IF EXISTS touch();'), [f('drop-function', 2)]),
   c('dtab: CREATE TABLE IF NOT EXISTS on an existing table is not new', m(LT, 'CREATE TABLE IF NOT EXISTS session (id bigint);', 'DROP TABLE session;'), [f(DTAB, 3)]),
   c('dtab: CREATE TABLE AS creates a new table', m('CREATE TABLE customer_copy AS SELECT * FROM customer;', 'DROP TABLE customer_copy;'), []),
 
@@ -177,11 +174,8 @@ export const corpus: CorpusCase[] = [
   c('rtab: without lock_timeout', 'ALTER TABLE contract RENAME TO agreement;', [f(RTAB, 1), f(LOCK, 1)]),
   c('rtab: safe on a new table, and its new name stays new', m('CREATE TABLE plan (id int);', 'ALTER TABLE plan RENAME TO plans;', 'ALTER TABLE plans ADD COLUMN name text NOT NULL;'), []),
   c('rtab: the renamed existing table is still in use', m(LT, 'ALTER TABLE session RENAME TO web_session;', 'ALTER TABLE web_session DROP COLUMN token;'), [f(RTAB, 2), f(DCOL, 3)]),
-  c('rtab: ALTER INDEX RENAME takes SHARE UPDATE EXCLUSIVE (PG12+)', 'ALTER INDEX contract_customer_id RENAME TO contract_customer_idx;', [], {
-    known: 'false-positive',
-    reason: 'require-lock-timeout treats every RenameStmt as ACCESS EXCLUSIVE on its relation; ALTER INDEX … RENAME takes SHARE UPDATE EXCLUSIVE since PG12.',
-  }),
-  c('rtab: RENAME CONSTRAINT takes ACCESS EXCLUSIVE', 'ALTER TABLE contract RENAME CONSTRAINT contract_pkey TO contract_pk;', [f(LOCK, 1)]),
+  c('rtab: ALTER INDEX RENAME takes SHARE UPDATE EXCLUSIVE (PG12+)', 'ALTER INDEX contract_customer_id RENAME TO contract_customer_idx;', []),
+  c('rtab: RENAME CONSTRAINT takes ACCESS EXCLUSIVE', 'ALTER TABLE contract RENAME CONSTRAINT contract_pkey TO contract_pk;', [f('rename-constraint', 1), f(LOCK, 1)]),
 
   // ── change-column-type ───────────────────────────────────────────────
   c('type: varchar(20) → varchar(40) is binary-coercible', m(LT, 'ALTER TABLE customer ALTER COLUMN code TYPE varchar(40);'), []),
@@ -227,8 +221,6 @@ export const corpus: CorpusCase[] = [
   c('snn: without lock_timeout', 'ALTER TABLE contract ALTER COLUMN tier SET NOT NULL;', [f(SNN, 1), f(LOCK, 1)]),
   c('snn: a validated CHECK (a IS NOT NULL AND …) also proves it (PG predicate proof)', m(LT, 'ALTER TABLE contract ALTER COLUMN tier SET NOT NULL;'), [], {
     schema: `${BASE}\nALTER TABLE contract ADD CONSTRAINT tier_ok CHECK (tier IS NOT NULL AND tier <> '');`,
-    known: 'false-positive',
-    reason: 'provenNotNull only matches a CHECK whose whole text is "col IS NOT NULL"; PostgreSQL also skips the scan when an AND-ed conjunct proves it.',
   }),
   c('snn: column already NOT NULL is a no-op', m(LT, 'ALTER TABLE customer ALTER COLUMN name SET NOT NULL;'), []),
 
@@ -258,10 +250,7 @@ export const corpus: CorpusCase[] = [
   c('uniq: safe full recipe: index CONCURRENTLY then USING INDEX', m(LT, 'CREATE UNIQUE INDEX CONCURRENTLY customer_code ON customer (code);', 'ALTER TABLE customer ADD CONSTRAINT customer_code UNIQUE USING INDEX customer_code;'), []),
   c('uniq: safe on a new table', m('CREATE TABLE plan (id int);', 'ALTER TABLE plan ADD PRIMARY KEY (id);'), []),
   c('uniq: without lock_timeout', 'ALTER TABLE customer ADD CONSTRAINT code_key UNIQUE (code);', [f(UNIQ, 1), f(LOCK, 1)]),
-  c('uniq: EXCLUDE constraint also builds its index under ACCESS EXCLUSIVE', m(LT, 'ALTER TABLE contract ADD CONSTRAINT no_overlap EXCLUDE USING btree (customer_id WITH =);'), [f(UNIQ, 2)], {
-    known: 'false-negative',
-    reason: 'add-unique-without-index only looks at UNIQUE and PRIMARY KEY; an EXCLUDE constraint builds its index the same way.',
-  }),
+  c('uniq: EXCLUDE constraint also builds its index under ACCESS EXCLUSIVE', m(LT, 'ALTER TABLE contract ADD CONSTRAINT no_overlap EXCLUDE USING btree (customer_id WITH =);'), [f(UNIQ, 2)]),
 
   // ── require-concurrent-index ──────────────────────────────────────────
   c('idx: CREATE INDEX on an existing table', 'CREATE INDEX customer_code ON customer (code);', [f(IDX, 1)]),
@@ -350,17 +339,11 @@ export const corpus: CorpusCase[] = [
   c('lock: ALTER COLUMN SET DEFAULT takes ACCESS EXCLUSIVE', "ALTER TABLE customer ALTER COLUMN tenant SET DEFAULT 'acme';", [f(LOCK, 1)]),
   c('lock: safe VALIDATE CONSTRAINT (SHARE UPDATE EXCLUSIVE)', 'ALTER TABLE contract VALIDATE CONSTRAINT tier_nn;', [], { schema: WITH_UNVALIDATED_CHECK }),
   c('lock: safe SET STATISTICS', 'ALTER TABLE customer ALTER COLUMN email SET STATISTICS 500;', []),
-  c('lock: safe DISABLE TRIGGER ALL (SHARE ROW EXCLUSIVE)', 'ALTER TABLE customer DISABLE TRIGGER ALL;', [], {
-    known: 'false-positive',
-    reason: 'DISABLE TRIGGER ALL parses as AT_DisableTrigAll (SHARE ROW EXCLUSIVE) which WEAKER_ALTERS in require-lock-timeout-rule.ts does not list.',
-  }),
+  c('lock: safe DISABLE TRIGGER ALL (SHARE ROW EXCLUSIVE)', 'ALTER TABLE customer DISABLE TRIGGER ALL;', []),
   c('lock: safe CREATE INDEX CONCURRENTLY', 'CREATE INDEX CONCURRENTLY customer_email ON customer (email);', []),
   c('lock: safe CREATE TABLE and INSERT', m('CREATE TABLE plan (id int);', 'INSERT INTO plan VALUES (1);', 'INSERT INTO customer (name) VALUES (\'x\');'), []),
   c('lock: safe CREATE TRIGGER (SHARE ROW EXCLUSIVE)', 'CREATE TRIGGER touch BEFORE UPDATE ON customer FOR EACH ROW EXECUTE FUNCTION touch();', []),
-  c('lock: LOCK TABLE … ACCESS EXCLUSIVE without lock_timeout', m('BEGIN;', 'LOCK TABLE customer IN ACCESS EXCLUSIVE MODE;', 'COMMIT;'), [f(LOCK, 2)], {
-    known: 'false-negative',
-    reason: 'accessExclusiveTables does not consider LockStmt; an explicit LOCK TABLE (default mode ACCESS EXCLUSIVE) queues all traffic the same way.',
-  }),
+  c('lock: LOCK TABLE … ACCESS EXCLUSIVE without lock_timeout', m('BEGIN;', 'LOCK TABLE customer IN ACCESS EXCLUSIVE MODE;', 'COMMIT;'), [f(LOCK, 2)]),
   c('lock: several statements each need it', m('ALTER TABLE customer ADD COLUMN a text;', 'ALTER TABLE contract ADD COLUMN b text;'), [f(LOCK, 1), f(LOCK, 2)]),
 
   // ── ignore comments ───────────────────────────────────────────────────
@@ -385,10 +368,7 @@ export const corpus: CorpusCase[] = [
   c('parse: statement after a leading comment block is on its own line', m('-- migration 0042', '-- drops the session table', '', 'DROP TABLE session;'), [f(DTAB, 4), f(LOCK, 4)]),
   c('parse: CRLF line endings', "SET lock_timeout = '2s';\r\n\r\nALTER TABLE contract DROP COLUMN tier;\r\n", [f(DCOL, 3)]),
   c('parse: unicode identifiers keep line numbers', m(LT, '-- café', 'ALTER TABLE customer ADD COLUMN "naïve" text;', 'ALTER TABLE customer ADD COLUMN née text NOT NULL;'), [f(ANC, 4)]),
-  c('parse: DO block running a TRUNCATE at migration time', m('DO $$', 'BEGIN', '  TRUNCATE session;', 'END', '$$;'), [f(TRUNC, 1), f(LOCK, 1)], {
-    known: 'false-negative',
-    reason: 'statements inside a DO block run during the migration but are never parsed; the rules only see the DoStmt.',
-  }),
+  c('parse: DO block running a TRUNCATE at migration time', m('DO $$', 'BEGIN', '  TRUNCATE session;', 'END', '$$;'), [f(TRUNC, 1), f(LOCK, 1)]),
   c('parse: safe CREATE VIEW / COMMENT / GRANT', m('CREATE VIEW active_customer AS SELECT * FROM customer WHERE visits > 0;', "COMMENT ON TABLE customer IS 'DROP TABLE customer';", 'GRANT SELECT ON customer TO reporting;'), []),
   c('parse: safe CREATE TYPE and ALTER TYPE ADD VALUE', m("CREATE TYPE mood AS ENUM ('ok', 'sad');", "ALTER TYPE mood ADD VALUE 'happy';"), []),
   c('parse: empty migration', '', []),
@@ -420,31 +400,20 @@ export const corpus: CorpusCase[] = [
   c('anc: NOT NULL DEFAULT NULL still fails on existing rows', m(LT, 'ALTER TABLE customer ADD COLUMN plan text NOT NULL DEFAULT NULL;'), [f(ANC, 2)]),
   c('vol: safe constant timestamp literal', m(LT, "ALTER TABLE customer ADD COLUMN at timestamptz DEFAULT '2020-01-01'::timestamptz;"), []),
   c('vol: on a table not in the schema (treated as existing)', m(LT, 'ALTER TABLE elsewhere ADD COLUMN r float8 DEFAULT random();'), [f(VOL, 2)]),
-  c('uniq: ADD COLUMN … UNIQUE builds a unique index under ACCESS EXCLUSIVE', m(LT, 'ALTER TABLE customer ADD COLUMN handle text UNIQUE;'), [f(UNIQ, 2)], {
-    known: 'false-negative',
-    reason: 'add-unique-without-index only checks AT_AddConstraint; a column-level UNIQUE/PRIMARY KEY in ADD COLUMN builds the same index.',
-  }),
+  c('uniq: ADD COLUMN … UNIQUE builds a unique index under ACCESS EXCLUSIVE', m(LT, 'ALTER TABLE customer ADD COLUMN handle text UNIQUE;'), [f(UNIQ, 2)]),
   c('type: same type spelled differently', m(LT, 'ALTER TABLE customer ALTER COLUMN code TYPE character varying(20);'), []),
   c('type: schema-qualified numeric widening', m(LT, 'ALTER TABLE billing.invoice ALTER COLUMN amount TYPE numeric(14,2);'), []),
   c('type: quoted column narrowed', m(LT, 'ALTER TABLE "Weird Name" ALTER COLUMN "Mixed Col" TYPE varchar(5);'), [f(TYPE, 2)]),
   c('type: timestamp(3) → timestamp(6) is a typmod increase (no rewrite)', m(LT, 'ALTER TABLE event ALTER COLUMN at TYPE timestamp(6);'), [], {
     schema: `${BASE}\nCREATE TABLE event (id int, at timestamp(3));`,
-    known: 'false-positive',
-    reason: 'classifyTypeChange returns widening-rewrite for any same-base change; PostgreSQL skips the rewrite when timestamp/time/interval precision increases.',
   }),
   c('snn: a validated CHECK declared as a column constraint counts', m(LT, 'ALTER TABLE plan ALTER COLUMN name SET NOT NULL;'), [], { schema: `${BASE}\nCREATE TABLE plan (id int, name text CHECK (name IS NOT NULL));` }),
   c('snn: CHECK added validated in the same migration proves it (but was itself a scan)', m(LT, 'ALTER TABLE contract ADD CONSTRAINT tier_nn CHECK (tier IS NOT NULL);', 'ALTER TABLE contract ALTER COLUMN tier SET NOT NULL;'), [f(VAL, 2)]),
   c('val: ADD NOT VALID in autocommit, VALIDATE in a later BEGIN block', m(LT, 'ALTER TABLE contract ADD CONSTRAINT tier_nn CHECK (tier IS NOT NULL) NOT VALID;', 'BEGIN;', 'ALTER TABLE contract VALIDATE CONSTRAINT tier_nn;', 'COMMIT;'), []),
   c('conc: CONCURRENTLY on a new table inside a transaction still fails', m('BEGIN;', 'CREATE TABLE plan (id int);', 'CREATE INDEX CONCURRENTLY plan_id ON plan (id);', 'COMMIT;'), [f(CONC, 3)]),
-  c('idx: REINDEX without CONCURRENTLY blocks writes like a plain CREATE INDEX', 'REINDEX TABLE customer;', [f(IDX, 1)], {
-    known: 'false-negative',
-    reason: 'require-concurrent-index only looks at IndexStmt; REINDEX without CONCURRENTLY holds SHARE on the table (and ACCESS EXCLUSIVE on each index) for the whole rebuild.',
-  }),
+  c('idx: REINDEX without CONCURRENTLY blocks writes like a plain CREATE INDEX', 'REINDEX TABLE customer;', [f(IDX, 1)]),
   c('del: DELETE … RETURNING without WHERE', 'DELETE FROM session RETURNING id;', [f(DEL, 1)]),
-  c('del: DELETE without WHERE inside a data-modifying CTE', 'WITH gone AS (DELETE FROM session RETURNING id) INSERT INTO audit_log (id) SELECT id FROM gone;', [f(DEL, 1)], {
-    known: 'false-negative',
-    reason: 'delete-without-where only checks a top-level DeleteStmt; a DELETE in a WITH clause of another statement is not inspected.',
-  }),
+  c('del: DELETE without WHERE inside a data-modifying CTE', 'WITH gone AS (DELETE FROM session RETURNING id) INSERT INTO audit_log (id) SELECT id FROM gone;', [f(DEL, 1)]),
   c('upd: UPDATE with a leading CTE and no WHERE', "WITH x AS (SELECT 1) UPDATE customer SET note = 'a';", [f(UPD, 1)]),
   c('upd: UPDATE … RETURNING without WHERE', "UPDATE session SET token = NULL RETURNING id;", [f(UPD, 1)]),
   c('lock: set_config local outside a transaction has no effect', m("SELECT set_config('lock_timeout', '2s', true);", 'ALTER TABLE customer ADD COLUMN plan text;'), [f(LOCK, 2)]),
@@ -452,14 +421,8 @@ export const corpus: CorpusCase[] = [
   c('lock: safe ENABLE TRIGGER by name', 'ALTER TABLE customer ENABLE TRIGGER touch;', []),
   c('lock: safe SET (fillfactor) takes SHARE UPDATE EXCLUSIVE', 'ALTER TABLE customer SET (fillfactor = 90);', []),
   c('lock: ignore with a reason for require-lock-timeout', m('-- switchback:ignore require-lock-timeout run in a maintenance window', 'ALTER TABLE customer ADD COLUMN plan text;'), []),
-  c('lock: SET LOCAL lock_timeout = 0 overrides the session value for the transaction', m(LT, 'BEGIN;', 'SET LOCAL lock_timeout = 0;', 'ALTER TABLE customer ADD COLUMN plan text;', 'COMMIT;'), [f(LOCK, 4)], {
-    known: 'false-negative',
-    reason: 'SessionState ORs the session and local values; a SET LOCAL lock_timeout = 0 inside the transaction turns the timeout off until COMMIT.',
-  }),
-  c('lock: a SET inside a rolled-back transaction is undone', m('BEGIN;', "SET lock_timeout = '2s';", 'ROLLBACK;', 'ALTER TABLE customer ADD COLUMN plan text;'), [f(LOCK, 4)], {
-    known: 'false-negative',
-    reason: 'SessionState keeps a session-level SET made inside a transaction after ROLLBACK; PostgreSQL reverts it.',
-  }),
+  c('lock: SET LOCAL lock_timeout = 0 overrides the session value for the transaction', m(LT, 'BEGIN;', 'SET LOCAL lock_timeout = 0;', 'ALTER TABLE customer ADD COLUMN plan text;', 'COMMIT;'), [f(LOCK, 4)]),
+  c('lock: a SET inside a rolled-back transaction is undone', m('BEGIN;', "SET lock_timeout = '2s';", 'ROLLBACK;', 'ALTER TABLE customer ADD COLUMN plan text;'), [f(LOCK, 4)]),
   c('ign: bare switchback:ignore with no rule', m('-- switchback:ignore', 'DROP TABLE session;'), [f(IGN, 1), f(DTAB, 2), f(LOCK, 2)]),
   c('ign: ignore for an unknown rule id with a reason does nothing', m(LT, '-- switchback:ignore drop-everything legacy', 'DROP TABLE session;'), [f(DTAB, 3)]),
 ];

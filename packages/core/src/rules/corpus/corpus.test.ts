@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { checkSql } from '../check-sql.js';
 import { IGNORE_WITHOUT_REASON, rules } from '../index.js';
-import { corpus, type CorpusCase } from './corpus-cases.js';
+import { corpus as statementCorpus, type CorpusCase } from './corpus-cases.js';
+import { objectCorpus } from './object-corpus-cases.js';
+
+const corpus = [...statementCorpus, ...objectCorpus];
 
 const key = (x: { rule: string; line: number }) => `${x.rule}@${x.line}`;
 const sorted = (xs: { rule: string; line: number }[]) => xs.map(key).sort();

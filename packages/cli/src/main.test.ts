@@ -1,0 +1,23 @@
+import { describe, expect, it } from 'vitest';
+import { buildProgram, commandOf } from './main.js';
+
+const ALL = ['check', 'plan', 'advance', 'rollback', 'status', 'flag', 'verify-ledger', 'demo'];
+
+describe('lazy command loading', () => {
+  it.each([
+    [['check', 'migrations/'], 'check'],
+    [['--json', 'status'], 'status'],
+    [['--database-url', 'postgres://x/y', 'advance', 'c.yaml'], 'advance'],
+    [['--actor', 'check', 'plan', 'c.yaml'], 'plan'],
+    [['flag', 'set', 'X', 'on'], 'flag'],
+    [['--help'], undefined],
+    [[], undefined],
+    [['help', 'check'], undefined],
+    [['chekc'], undefined],
+  ])('%j names %s', (args, expected) => expect(commandOf(['node', 'switchback', ...args])).toBe(expected));
+
+  it('loads every command for --help, and only the one run otherwise', async () => {
+    expect((await buildProgram()).commands.map((c) => c.name())).toEqual(ALL);
+    expect((await buildProgram('check')).commands.map((c) => c.name())).toEqual(['check']);
+  });
+});

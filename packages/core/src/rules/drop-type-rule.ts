@@ -1,0 +1,30 @@
+import { list } from '../sql/ast.js';
+import { droppedObjectName, recreatedLater } from './statement-facts.js';
+import type { Rule } from './rule.js';
+
+/**
+ * DROP TYPE / DOMAIN breaks the previous app version's casts to it, and with
+ * CASCADE drops every column of that type with its values. Dropping a type
+ * to put another in its place in the same file (create again, or rename a
+ * replacement to its name: how enum values are removed) is not reported
+ * here; drop-enum-value judges the column change.
+ */
+export const dropTypeRule: Rule = {
+  id: 'drop-type',
+  title: 'Dropping a type the previous app version may use',
+  impacts: ['old-code', 'rollback'],
+  severity: 'error',
+  check(ctx) {
+    const n = ctx.statement.node;
+    if (ctx.statement.kind !== 'DropStmt' || (n.removeType !== 'OBJECT_TYPE' && n.removeType !== 'OBJECT_DOMAIN')) return [];
+    const cascade = n.behavior === 'DROP_CASCADE';
+    return list(n.objects)
+      .map(droppedObjectName)
+      .filter((t) => !ctx.isNew(`type:${t}`) && !recreatedLater(ctx, 'type', t))
+      .map((t) => ({
+        message: `Dropping the type ${t} breaks the previous app version wherever it names the type (casts such as '…'::${t}, function arguments)${cascade ? `, and CASCADE also drops every column of type ${t} with all its values` : ''}.`,
+        suggestion: `Move every column and query off ${t} first (plan intent change-type for columns), and drop the type in a later contract phase.`,
+        ...(cascade ? { lock: 'ACCESS EXCLUSIVE' as const } : {}),
+      }));
+  },
+};
