@@ -190,7 +190,7 @@ export async function runSdkBench(print = console.log) {
     print(`propagation_p99_ms=${ms(p.p99)}`);
     print(`propagation_max_ms=${ms(p.max)}`);
 
-    const shadow = await runShadowBench(target, flags, print, { rounds: ROUNDS * 3 });
+    const shadow = await runShadowBench(target, flags, print, { rounds: ROUNDS * 6 });
 
     print(`target_flag_evals_met=${evals.ours >= TARGETS.evalsPerS ? 'yes' : 'no'}`);
     print(`target_unleash_ratio_met=${evals.ratio >= TARGETS.unleashRatio ? 'yes' : 'no'}`);
