@@ -23,7 +23,9 @@ const has = (list: readonly string[] | undefined, value: string | undefined): bo
  * A flag definition prepared for evaluating it many times: the hash state of
  * `name:` (so a key's bucket hashes only the key), the rules read once, and
  * the rule descriptions built once. Deciding allocates nothing; the
- * {@link Evaluation} object is only built when asked for.
+ * {@link Evaluation} object is only built when asked for. The name and rules
+ * are read when it is built (a snapshot's definitions never change; a new
+ * snapshot gets new compiled flags), `enabled` and the rollout on every call.
  */
 export class CompiledFlag {
   private readonly rules: FlagRules = NO_RULES;

@@ -31,8 +31,8 @@ export interface Murmur3Prefix {
 /**
  * Feeds the UTF-8 bytes of `input` after `from`, encoding on the fly (no
  * byte array is allocated). UTF-8 as `TextEncoder` writes it: a lone
- * surrogate becomes U+FFFD. Returns the finalised hash when `finish`,
- * otherwise the state in `out`.
+ * surrogate becomes U+FFFD. Writes the state to `out` when given (and
+ * returns 0), otherwise returns the finalised hash.
  */
 function feed(from: Murmur3Prefix, input: string, out: { h: number; block: number; blockBytes: number; length: number } | undefined): number {
   let h = from.h;
