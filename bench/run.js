@@ -24,6 +24,12 @@
  *   RESULT check_10k_statements_s=S squawk_ratio=R
  * so it reports even when the server is down. If it fails, the backfill
  * benchmark still runs and the exit code is 1. BENCH_SKIP_CHECK=1 skips it.
+ *
+ * Then the SDK benchmark (bench/sdk.js: flag evaluation against
+ * unleash-client, propagation to 20 listening clients, shadow-read overhead;
+ * on the server, or on PGlite when it is down) prints
+ *   RESULT flag_evals_per_s=N unleash_ratio=R propagation_p99_ms=P shadow_overhead_pct=O
+ * with the same failure rule. BENCH_SKIP_SDK=1 skips it.
  */
 import crypto from 'node:crypto';
 import os from 'node:os';
@@ -32,6 +38,7 @@ import { PgDb, redactUrl } from '@switchback/engine';
 import { TIERS } from '@switchback/example-support-desk';
 import { buildFixture, parityCountSql, tables } from './bench-fixture.js';
 import { runCheckBench } from './check.js';
+import { abortSdkBench, runSdkBench } from './sdk.js';
 import { singleUpdate, switchbackBackfill } from './contenders.js';
 import { int, latencySummary, median, ms } from './stats.js';
 import { now, startWriter } from './writer.js';
@@ -236,7 +243,7 @@ for (const signal of ['SIGINT', 'SIGTERM']) {
     if (interrupted) return;
     interrupted = true;
     console.error(`bench: ${signal}: stopping and dropping the bench databases`);
-    cleanup().finally(() => process.exit(130));
+    Promise.all([cleanup(), abortSdkBench()]).finally(() => process.exit(130));
   });
 }
 
@@ -250,10 +257,20 @@ if (process.env.BENCH_SKIP_CHECK !== '1') {
   }
 }
 
+let sdkFailed = false;
+if (process.env.BENCH_SKIP_SDK !== '1') {
+  try {
+    await runSdkBench(print);
+  } catch (e) {
+    sdkFailed = true;
+    console.error(`bench: sdk benchmark failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+  }
+}
+
 try {
   await main();
   await cleanup();
-  if (checkFailed) process.exit(1);
+  if (checkFailed || sdkFailed) process.exit(1);
 } catch (e) {
   // Interrupted: the signal handler is cleaning up and will exit.
   if (interrupted) await new Promise(() => {});

@@ -1,6 +1,6 @@
-import { bucket } from './bucket.js';
+import { CompiledFlag } from './compiled-flag.js';
 import type { FlagRules } from './rules.js';
-import { describeRule, pickVariant, ruleMatches, type TargetingContext } from './targeting.js';
+import type { TargetingContext } from './targeting.js';
 
 /** A flag as stored in `switchback.flags`, reduced to what evaluation needs. */
 export interface FlagDefinition {
@@ -41,34 +41,6 @@ export interface Evaluation {
   variant?: string;
 }
 
-const has = (list: readonly string[] | undefined, value: string | undefined): boolean =>
-  value !== undefined && list !== undefined && list.includes(value);
-
-function decide(def: FlagDefinition | undefined, ctx: EvalContext): Evaluation {
-  if (def === undefined) return { value: false, reason: 'unknown-flag' };
-  const r = def.rules ?? {};
-  const off = (e: Evaluation): Evaluation => (r.defaultVariant === undefined ? e : { ...e, variant: r.defaultVariant });
-  const on = (e: Evaluation, variant?: string): Evaluation => {
-    const v = variant ?? (r.variants ? pickVariant(def.name, ctx.key, r.variants) : undefined) ?? r.defaultVariant;
-    return v === undefined ? e : { ...e, variant: v };
-  };
-  if (!def.enabled) return off({ value: false, reason: 'disabled' });
-  if (has(r.deny?.tenants, ctx.tenant)) return off({ value: false, reason: 'deny-list', rule: 'deny.tenants' });
-  if (has(r.deny?.users, ctx.user)) return off({ value: false, reason: 'deny-list', rule: 'deny.users' });
-  if (has(def.allowTenants, ctx.tenant)) return on({ value: true, reason: 'allow-list', rule: 'allow_tenants' });
-  if (has(r.allow?.users, ctx.user)) return on({ value: true, reason: 'allow-list', rule: 'allow.users' });
-  for (const rule of r.rules ?? []) {
-    if (!ruleMatches(rule, ctx)) continue;
-    const decided = { reason: 'rule', rule: describeRule(rule) } as const;
-    if (rule.serve === false) return off({ value: false, ...decided });
-    return on({ value: true, ...decided }, typeof rule.serve === 'string' ? rule.serve : undefined);
-  }
-  const b = bucket(def.name, ctx.key);
-  return b < def.rolloutBps
-    ? on({ value: true, reason: 'rollout', bucket: b })
-    : off({ value: false, reason: 'outside-rollout', bucket: b });
-}
-
 /**
  * Evaluates a flag for a context. Pure and total: an unknown flag is off, and
  * a failure inside evaluation is `{ value: false, reason: 'error' }`, never a throw.
@@ -80,9 +52,6 @@ function decide(def: FlagDefinition | undefined, ctx: EvalContext): Evaluation {
  * // { value: true, reason: 'rollout', bucket: ... }
  */
 export function evaluate(def: FlagDefinition | undefined, ctx: EvalContext): Evaluation {
-  try {
-    return decide(def, ctx);
-  } catch {
-    return { value: false, reason: 'error' };
-  }
+  if (def === undefined) return { value: false, reason: 'unknown-flag' };
+  return new CompiledFlag(def).evaluate(ctx);
 }

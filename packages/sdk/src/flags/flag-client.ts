@@ -1,4 +1,5 @@
 import type { SqlClient } from '../sql-client.js';
+import { CompiledFlag } from './compiled-flag.js';
 import { DbSnapshotSource } from './db-snapshot-source.js';
 import { evaluate, type EvalContext, type Evaluation } from './evaluate.js';
 import { explainEvaluation } from './explain.js';
@@ -54,6 +55,8 @@ export function changedFlags(before: Snapshot, after: Snapshot): string[] {
  */
 export class FlagClient {
   private current: Snapshot = emptySnapshot();
+  /** The current snapshot's flags, prepared for evaluation; swapped in with it. */
+  private compiled: ReadonlyMap<string, CompiledFlag> = new Map();
   private inFlight: Promise<void> | undefined;
   private queued: Promise<void> | undefined;
   private timer: NodeJS.Timeout | undefined;
@@ -131,13 +134,19 @@ export class FlagClient {
    * unknown, e.g. before the first successful load.
    */
   isEnabled(flag: string, ctx: EvalContext, fallback = false): boolean {
-    const result = this.evaluate(flag, ctx);
-    return result.reason === 'unknown-flag' ? fallback : result.value;
+    if (this.hooks.onEvaluation !== undefined) {
+      const result = this.evaluate(flag, ctx);
+      return result.reason === 'unknown-flag' ? fallback : result.value;
+    }
+    // Without a hook to tell, the value alone is decided, with no Evaluation built.
+    const compiled = this.compiled.get(flag);
+    return compiled === undefined ? fallback : compiled.value(ctx);
   }
 
   /** The value of `flag` for `ctx` with its reason and bucket. */
   evaluate(flag: string, ctx: EvalContext): Evaluation {
-    const result = evaluate(this.current.flags.get(flag), ctx);
+    const compiled = this.compiled.get(flag);
+    const result: Evaluation = compiled === undefined ? { value: false, reason: 'unknown-flag' } : compiled.evaluate(ctx);
     if (this.hooks.onEvaluation !== undefined) this.safely(() => this.hooks.onEvaluation?.({ flag, ...result }));
     return result;
   }
@@ -209,7 +218,10 @@ export class FlagClient {
       return;
     }
     const before = this.current;
+    const compiled = new Map<string, CompiledFlag>();
+    for (const [name, def] of next.flags) compiled.set(name, new CompiledFlag(def));
     this.current = next;
+    this.compiled = compiled;
     this.everLoaded = true;
     this.last = { outcome: 'ok', at: new Date() };
     this.safely(() => this.hooks.onRefresh?.('ok'));
