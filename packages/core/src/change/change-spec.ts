@@ -10,7 +10,7 @@ export const DEFAULT_TARGET_BATCH_MS = 100;
 export const DEFAULT_LOCK_RETRIES = 10;
 export const DEFAULT_PROPAGATION_MS = 5_000;
 
-const identifier = z
+export const identifier = z
   .string()
   .min(1)
   .max(63, 'PostgreSQL names are at most 63 bytes')
@@ -35,7 +35,7 @@ export const duration = z
     return ms;
   });
 
-const flagName = z
+export const flagName = z
   .string()
   .regex(/^[A-Z][A-Za-z0-9]*$/, 'flag names are PascalCase verb phrases, e.g. ReadContractDetailsFromCustomer');
 
@@ -109,7 +109,10 @@ export const changeEnvelope = z.strictObject({
   version: z.literal(CHANGE_FILE_VERSION, { message: `version must be ${CHANGE_FILE_VERSION}` }),
   id: changeId.optional(),
   title: z.string().min(1),
-  intent: z.enum(['move-columns']),
+  intent: z.enum([
+    'move-columns',
+    'merge-tables',
+  ]),
   sync: z.enum(['trigger', 'app']).default('trigger'),
   params: z.unknown(),
   execution: executionSettings,
@@ -117,13 +120,13 @@ export const changeEnvelope = z.strictObject({
 
 export type IntentKind = z.output<typeof changeEnvelope>['intent'];
 
-/** A validated change file. */
-export interface ChangeSpec {
+/** A validated change file; `params` has been checked by the intent's own schema. */
+export interface ChangeSpec<P = unknown> {
   id: string;
   file: string;
   title: string;
-  intent: 'move-columns';
+  intent: IntentKind;
   sync: 'trigger' | 'app';
-  params: MoveColumnsParams;
+  params: P;
   execution: ExecutionSettings;
 }

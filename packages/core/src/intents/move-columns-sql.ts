@@ -219,7 +219,7 @@ export function triggerMissingSql(table: string, trigger: string): string {
 }
 
 /** Retired data goes to a schema of the change's own, so index and constraint names never collide. */
-export function archiveSchema(m: MoveShape): string {
+export function archiveSchema(m: Pick<MoveShape, 'change'>): string {
   return `switchback_archive__${m.change}`.slice(0, 63);
 }
 
