@@ -1,4 +1,4 @@
-import { parseChangeFile, type ChangeSpec, type MoveColumnsParams } from '@switchback/core';
+import { parseChangeFile, type ChangeSpec } from '@switchback/core';
 import { files } from '@switchback/example-support-desk';
 import fs from 'node:fs';
 
@@ -10,8 +10,8 @@ import fs from 'node:fs';
 export function demoChange(schema: string, sync: 'trigger' | 'app', id: string): ChangeSpec {
   const parsed = parseChangeFile(fs.readFileSync(files.change, 'utf8'), files.change);
   if (!parsed.ok) throw new Error(`the example change file is invalid: ${parsed.problems.map((p) => p.message).join('; ')}`);
-  // The example change is a move-columns change.
-  const c = parsed.change as ChangeSpec<MoveColumnsParams>;
+  const c = parsed.change;
+  if (c.intent !== 'move-columns') throw new Error(`the example change file plans ${c.intent}, not move-columns`);
   return {
     ...c,
     id,

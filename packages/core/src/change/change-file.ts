@@ -125,7 +125,7 @@ function parse(text: string, file: string): ParseResult {
   const e = envelope.data;
   return {
     ok: true,
-    change: { id: e.id ?? base, file, title: e.title, intent: e.intent, sync: e.sync, params: params.data, execution: e.execution },
+    change: { id: e.id ?? base, file, title: e.title, intent: e.intent, sync: e.sync, params: params.data, execution: e.execution } as ChangeSpec,
   };
 }
 

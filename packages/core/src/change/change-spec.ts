@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { parseDuration } from '../util/duration.js';
+import type { MergeTablesParams } from '../intents/merge-tables-intent.js';
 
 /** Current version of the change-file format. */
 export const CHANGE_FILE_VERSION = 1;
@@ -120,13 +121,19 @@ export const changeEnvelope = z.strictObject({
 
 export type IntentKind = z.output<typeof changeEnvelope>['intent'];
 
-/** A validated change file; `params` has been checked by the intent's own schema. */
-export interface ChangeSpec<P = unknown> {
+/** Each intent's validated params, by kind. */
+export interface IntentParams {
+  'move-columns': MoveColumnsParams;
+  'merge-tables': MergeTablesParams;
+}
+
+interface ChangeBase {
   id: string;
   file: string;
   title: string;
-  intent: IntentKind;
   sync: 'trigger' | 'app';
-  params: P;
   execution: ExecutionSettings;
 }
+
+/** A validated change file: the envelope, and the params of its intent. */
+export type ChangeSpec = { [K in IntentKind]: ChangeBase & { intent: K; params: IntentParams[K] } }[IntentKind];

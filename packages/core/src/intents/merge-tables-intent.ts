@@ -33,7 +33,7 @@ export const mergeTablesParams = z.strictObject({
 });
 export type MergeTablesParams = z.output<typeof mergeTablesParams>;
 
-type MergeChange = ChangeSpec<MergeTablesParams>;
+type MergeChange = ChangeSpec & { params: MergeTablesParams };
 
 /**
  * merge-tables: every column of `from` moves into `into` (one `from` row per
