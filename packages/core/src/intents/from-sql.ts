@@ -1,4 +1,4 @@
-import { stringify } from 'yaml';
+import { Document, isCollection, isMap } from 'yaml';
 import { CHANGE_FILE_VERSION } from '../change/change-spec.js';
 import type { Finding } from '../findings/finding.js';
 import { checkMigration } from '../rules/check-migration.js';
@@ -244,6 +244,10 @@ function slug(name: string): string {
  */
 export function changeFileYaml(change: ProposedChange): string {
   const from = change.origins.map((o) => `#   ${o.file}:${o.line}: ${o.text.length > 90 ? `${o.text.slice(0, 87)}...` : o.text}`);
-  const body = stringify({ version: CHANGE_FILE_VERSION, id: change.id, title: change.title, intent: change.intent, params: change.params }, { lineWidth: 0, flowCollectionPadding: true });
+  const doc = new Document({ version: CHANGE_FILE_VERSION, id: change.id, title: change.title, intent: change.intent, params: change.params });
+  // Each parameter on one line, as hand-written change files have them: `from: { table: t, join: c }`.
+  const params = doc.get('params', true);
+  if (isMap(params)) for (const pair of params.items) if (isCollection(pair.value)) pair.value.flow = true;
+  const body = doc.toString({ lineWidth: 0, flowCollectionPadding: true });
   return `# Replaces:\n${from.join('\n')}\n${body}`;
 }
