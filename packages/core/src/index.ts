@@ -25,3 +25,5 @@ export { renderPlanMarkdown } from './plan/render-plan-markdown.js';
 export { loadSqlParser, parseSql, buildSchema, checkMigration, checkSql, rules, formatReport, isCheckFormat, CHECK_FORMATS, CHECK_JSON_VERSION, type SqlFile, type SqlStatement, type SqlSyntaxError, type SqlSource, type CheckSqlInput, type CheckSqlResult, type CheckReport, type Finding, type Impact, type Severity, type LockMode, type Rule, type RuleContext, type CheckFormat } from './rules/check-api.js';
 export { changesFromSql, changeFileYaml, type FromSqlResult, type ProposedChange, type UnmatchedStatement, type SqlOrigin } from './intents/from-sql.js';
 export type { MergeTablesParams } from './intents/merge-tables-intent.js';
+export type { DropColumnParams } from './intents/drop-column-intent.js';
+export type { DropTableParams } from './intents/drop-table-intent.js';

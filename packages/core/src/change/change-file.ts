@@ -2,6 +2,8 @@ import { isMap, isNode, isScalar, isSeq, LineCounter, parseAllDocuments, type No
 import { z } from 'zod';
 import { changeEnvelope, moveColumnsParams, type ChangeSpec, type IntentKind } from './change-spec.js';
 import { mergeTablesParams } from '../intents/merge-tables-intent.js';
+import { dropColumnParams } from '../intents/drop-column-intent.js';
+import { dropTableParams } from '../intents/drop-table-intent.js';
 
 /** One thing wrong with a change file, at a 1-based line and column; `field` is e.g. `params.columns[1]`. */
 export interface ChangeFileProblem {
@@ -30,6 +32,8 @@ export type ParseResult = { ok: true; change: ChangeSpec } | { ok: false; proble
 const intentParams = {
   'move-columns': moveColumnsParams,
   'merge-tables': mergeTablesParams,
+  'drop-column': dropColumnParams,
+  'drop-table': dropTableParams,
 } satisfies Record<IntentKind, z.ZodType>;
 
 /** Nouns for lists whose element type a reader would not guess from "a list". */

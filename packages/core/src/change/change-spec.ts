@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { parseDuration } from '../util/duration.js';
 import type { MergeTablesParams } from '../intents/merge-tables-intent.js';
+import type { DropColumnParams } from '../intents/drop-column-intent.js';
+import type { DropTableParams } from '../intents/drop-table-intent.js';
 
 /** Current version of the change-file format. */
 export const CHANGE_FILE_VERSION = 1;
@@ -113,6 +115,8 @@ export const changeEnvelope = z.strictObject({
   intent: z.enum([
     'move-columns',
     'merge-tables',
+    'drop-column',
+    'drop-table',
   ]),
   sync: z.enum(['trigger', 'app']).default('trigger'),
   params: z.unknown(),
@@ -125,6 +129,8 @@ export type IntentKind = z.output<typeof changeEnvelope>['intent'];
 export interface IntentParams {
   'move-columns': MoveColumnsParams;
   'merge-tables': MergeTablesParams;
+  'drop-column': DropColumnParams;
+  'drop-table': DropTableParams;
 }
 
 interface ChangeBase {

@@ -2,9 +2,13 @@ import type { IntentKind } from '../change/change-spec.js';
 import type { IntentDef } from './intent.js';
 import { moveColumnsIntent } from './move-columns-intent.js';
 import { mergeTablesIntent } from './merge-tables-intent.js';
+import { dropColumnIntent } from './drop-column-intent.js';
+import { dropTableIntent } from './drop-table-intent.js';
 
 /** Every intent Switchback can plan. Adding a kind without an entry does not compile. */
 export const intents = {
   'move-columns': moveColumnsIntent,
   'merge-tables': mergeTablesIntent,
+  'drop-column': dropColumnIntent,
+  'drop-table': dropTableIntent,
 } satisfies Record<IntentKind, IntentDef<never> | IntentDef<any>>;
