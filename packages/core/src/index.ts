@@ -27,3 +27,4 @@ export { changesFromSql, changeFileYaml, type FromSqlResult, type ProposedChange
 export type { MergeTablesParams } from './intents/merge-tables-intent.js';
 export type { DropColumnParams } from './intents/drop-column-intent.js';
 export type { DropTableParams } from './intents/drop-table-intent.js';
+export type { ExtractColumnsParams } from './intents/extract-columns-intent.js';

@@ -4,6 +4,7 @@ import { changeEnvelope, moveColumnsParams, type ChangeSpec, type IntentKind } f
 import { mergeTablesParams } from '../intents/merge-tables-intent.js';
 import { dropColumnParams } from '../intents/drop-column-intent.js';
 import { dropTableParams } from '../intents/drop-table-intent.js';
+import { extractColumnsParams } from '../intents/extract-columns-intent.js';
 
 /** One thing wrong with a change file, at a 1-based line and column; `field` is e.g. `params.columns[1]`. */
 export interface ChangeFileProblem {
@@ -34,6 +35,7 @@ const intentParams = {
   'merge-tables': mergeTablesParams,
   'drop-column': dropColumnParams,
   'drop-table': dropTableParams,
+  'extract-columns': extractColumnsParams,
 } satisfies Record<IntentKind, z.ZodType>;
 
 /** Nouns for lists whose element type a reader would not guess from "a list". */

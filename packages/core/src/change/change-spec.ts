@@ -3,6 +3,7 @@ import { parseDuration } from '../util/duration.js';
 import type { MergeTablesParams } from '../intents/merge-tables-intent.js';
 import type { DropColumnParams } from '../intents/drop-column-intent.js';
 import type { DropTableParams } from '../intents/drop-table-intent.js';
+import type { ExtractColumnsParams } from '../intents/extract-columns-intent.js';
 
 /** Current version of the change-file format. */
 export const CHANGE_FILE_VERSION = 1;
@@ -117,6 +118,7 @@ export const changeEnvelope = z.strictObject({
     'merge-tables',
     'drop-column',
     'drop-table',
+    'extract-columns',
   ]),
   sync: z.enum(['trigger', 'app']).default('trigger'),
   params: z.unknown(),
@@ -131,6 +133,7 @@ export interface IntentParams {
   'merge-tables': MergeTablesParams;
   'drop-column': DropColumnParams;
   'drop-table': DropTableParams;
+  'extract-columns': ExtractColumnsParams;
 }
 
 interface ChangeBase {

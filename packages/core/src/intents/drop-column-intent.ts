@@ -34,6 +34,21 @@ export const dropColumnIntent: IntentDef<DropColumnParams> = {
   plan: planDropColumn,
 };
 
+/**
+ * Put NOT NULL back on a column a later version stopped writing, unless rows
+ * written meanwhile hold NULL there (then it stays optional: failing the way
+ * back would be worse).
+ */
+export function restoreNotNullSql(table: string, column: string): string {
+  const T = qualified(table);
+  const C = ident(column);
+  return `DO $restore$ BEGIN
+  IF NOT EXISTS (SELECT 1 FROM ${T} WHERE ${C} IS NULL) THEN
+    ALTER TABLE ${T} ALTER COLUMN ${C} SET NOT NULL;
+  END IF;
+END $restore$;`;
+}
+
 /** `StopReadingSupportCustomerAddress`. */
 export function defaultDropColumnFlag(table: string, column: string): string {
   return `StopReading${pascal(bareName(table))}${pascal(column)}`;
@@ -105,11 +120,7 @@ const ${entity} = await one(db, stopped
     summary: `${what} is NOT NULL without a default, so a version that stops writing it could not insert. Drop the NOT NULL; every version keeps working.`,
     backout: `Put NOT NULL back, if no row has a NULL there by then (rows inserted without it keep NULL, and the constraint stays off).`,
     forward: [ddl(step('expand', 'forward', 'drop-not-null'), `drop NOT NULL from ${what}`, `ALTER TABLE ${T} ALTER COLUMN ${C} DROP NOT NULL;`)],
-    backward: [ddl(step('expand', 'backward', 'set-not-null'), `put NOT NULL back on ${what} unless a row holds NULL`, `DO $restore$ BEGIN
-  IF NOT EXISTS (SELECT 1 FROM ${T} WHERE ${C} IS NULL) THEN
-    ALTER TABLE ${T} ALTER COLUMN ${C} SET NOT NULL;
-  END IF;
-END $restore$;`)],
+    backward: [ddl(step('expand', 'backward', 'set-not-null'), `put NOT NULL back on ${what} unless a row holds NULL`, restoreNotNullSql(p.table, column.name))],
     verify: nullable,
     gates: [],
     flags: [],

@@ -4,6 +4,7 @@ import { moveColumnsIntent } from './move-columns-intent.js';
 import { mergeTablesIntent } from './merge-tables-intent.js';
 import { dropColumnIntent } from './drop-column-intent.js';
 import { dropTableIntent } from './drop-table-intent.js';
+import { extractColumnsIntent } from './extract-columns-intent.js';
 
 /** Every intent Switchback can plan. Adding a kind without an entry does not compile. */
 export const intents = {
@@ -11,4 +12,5 @@ export const intents = {
   'merge-tables': mergeTablesIntent,
   'drop-column': dropColumnIntent,
   'drop-table': dropTableIntent,
+  'extract-columns': extractColumnsIntent,
 } satisfies Record<IntentKind, IntentDef<never> | IntentDef<any>>;

@@ -18,6 +18,8 @@ export interface MoveShape {
   columns: { name: string; type: string }[];
   /** Whether a catch-up may insert source rows (no other required column). */
   canInsertSource: boolean;
+  /** Trigger names, when a shape is used in reverse (extract-columns) and the defaults would mislead. */
+  names?: { toNew: string; toOld: string };
 }
 
 /** Transaction-local setting that stops the two sync triggers echoing each other. */
@@ -29,6 +31,7 @@ const assign = (m: MoveShape, from: string) => m.columns.map((c) => `${ident(c.n
 
 /** Object names, shortened to fit PostgreSQL's 63-byte identifiers. */
 export function syncNames(m: MoveShape): { toNew: string; toOld: string } {
+  if (m.names) return m.names;
   const base = m.change.length > 50 ? m.change.slice(0, 50) : m.change;
   return { toNew: `${base}__to_new`, toOld: `${base}__to_old` };
 }

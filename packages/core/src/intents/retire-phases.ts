@@ -81,14 +81,18 @@ export function stopWritesPhase(r: RetireInput, verify: Phase['verify'] = []): P
 
 /** Gates of contract: the retention window, and the previous version gone. */
 export function contractGates(r: RetireInput): Gate[] {
-  const o = r.oldVersions;
   return [
     { id: 'retention', kind: 'soak', description: `${formatDuration(r.retentionMs)} have passed since cut-off`, phase: 'cut-off', seconds: r.retentionMs / 1000 },
-    ...(o ? [{ id: 'old-versions-gone', kind: 'app-versions' as const, description: `no ${o.app} ${o.versions.join('/')} instance seen in the last ${formatDuration(o.within)}`, app: o.app, retired: o.versions, withinSeconds: o.within / 1000 }] : []),
+    ...oldVersionsGates(r.oldVersions),
   ];
 }
 
-export function retireNotes(r: RetireInput): string[] {
+/** No instance of the previous version may be running when contract removes what it uses. */
+export function oldVersionsGates(o: RetireInput['oldVersions']): Gate[] {
+  return o ? [{ id: 'old-versions-gone', kind: 'app-versions', description: `no ${o.app} ${o.versions.join('/')} instance seen in the last ${formatDuration(o.within)}`, app: o.app, retired: o.versions, withinSeconds: o.within / 1000 }] : [];
+}
+
+export function retireNotes(r: Pick<RetireInput, 'what' | 'oldVersions'>): string[] {
   return r.oldVersions ? [] : [`set params.oldVersions so a gate can check that no instance of the previous version, which still reads ${r.what}, is running when contract removes it.`];
 }
 
