@@ -28,3 +28,4 @@ export type { MergeTablesParams } from './intents/merge-tables-intent.js';
 export type { DropColumnParams } from './intents/drop-column-intent.js';
 export type { DropTableParams } from './intents/drop-table-intent.js';
 export type { ExtractColumnsParams } from './intents/extract-columns-intent.js';
+export type { SplitTableParams } from './intents/split-table-intent.js';

@@ -5,6 +5,7 @@ import { mergeTablesParams } from '../intents/merge-tables-intent.js';
 import { dropColumnParams } from '../intents/drop-column-intent.js';
 import { dropTableParams } from '../intents/drop-table-intent.js';
 import { extractColumnsParams } from '../intents/extract-columns-intent.js';
+import { splitTableParams } from '../intents/split-table-intent.js';
 
 /** One thing wrong with a change file, at a 1-based line and column; `field` is e.g. `params.columns[1]`. */
 export interface ChangeFileProblem {
@@ -36,6 +37,7 @@ const intentParams = {
   'drop-column': dropColumnParams,
   'drop-table': dropTableParams,
   'extract-columns': extractColumnsParams,
+  'split-table': splitTableParams,
 } satisfies Record<IntentKind, z.ZodType>;
 
 /** Nouns for lists whose element type a reader would not guess from "a list". */

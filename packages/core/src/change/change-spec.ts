@@ -4,6 +4,7 @@ import type { MergeTablesParams } from '../intents/merge-tables-intent.js';
 import type { DropColumnParams } from '../intents/drop-column-intent.js';
 import type { DropTableParams } from '../intents/drop-table-intent.js';
 import type { ExtractColumnsParams } from '../intents/extract-columns-intent.js';
+import type { SplitTableParams } from '../intents/split-table-intent.js';
 
 /** Current version of the change-file format. */
 export const CHANGE_FILE_VERSION = 1;
@@ -119,6 +120,7 @@ export const changeEnvelope = z.strictObject({
     'drop-column',
     'drop-table',
     'extract-columns',
+    'split-table',
   ]),
   sync: z.enum(['trigger', 'app']).default('trigger'),
   params: z.unknown(),
@@ -134,6 +136,7 @@ export interface IntentParams {
   'drop-column': DropColumnParams;
   'drop-table': DropTableParams;
   'extract-columns': ExtractColumnsParams;
+  'split-table': SplitTableParams;
 }
 
 interface ChangeBase {

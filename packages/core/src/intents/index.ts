@@ -5,6 +5,7 @@ import { mergeTablesIntent } from './merge-tables-intent.js';
 import { dropColumnIntent } from './drop-column-intent.js';
 import { dropTableIntent } from './drop-table-intent.js';
 import { extractColumnsIntent } from './extract-columns-intent.js';
+import { splitTableIntent } from './split-table-intent.js';
 
 /** Every intent Switchback can plan. Adding a kind without an entry does not compile. */
 export const intents = {
@@ -13,4 +14,5 @@ export const intents = {
   'drop-column': dropColumnIntent,
   'drop-table': dropTableIntent,
   'extract-columns': extractColumnsIntent,
+  'split-table': splitTableIntent,
 } satisfies Record<IntentKind, IntentDef<never> | IntentDef<any>>;
