@@ -29,3 +29,4 @@ export type { DropColumnParams } from './intents/drop-column-intent.js';
 export type { DropTableParams } from './intents/drop-table-intent.js';
 export type { ExtractColumnsParams } from './intents/extract-columns-intent.js';
 export type { SplitTableParams } from './intents/split-table-intent.js';
+export type { ReplaceEnumWithLookupParams } from './intents/replace-enum-with-lookup-intent.js';

@@ -6,6 +6,7 @@ import { dropColumnParams } from '../intents/drop-column-intent.js';
 import { dropTableParams } from '../intents/drop-table-intent.js';
 import { extractColumnsParams } from '../intents/extract-columns-intent.js';
 import { splitTableParams } from '../intents/split-table-intent.js';
+import { replaceEnumWithLookupParams } from '../intents/replace-enum-with-lookup-intent.js';
 
 /** One thing wrong with a change file, at a 1-based line and column; `field` is e.g. `params.columns[1]`. */
 export interface ChangeFileProblem {
@@ -38,6 +39,7 @@ const intentParams = {
   'drop-table': dropTableParams,
   'extract-columns': extractColumnsParams,
   'split-table': splitTableParams,
+  'replace-enum-with-lookup': replaceEnumWithLookupParams,
 } satisfies Record<IntentKind, z.ZodType>;
 
 /** Nouns for lists whose element type a reader would not guess from "a list". */

@@ -5,6 +5,7 @@ import type { DropColumnParams } from '../intents/drop-column-intent.js';
 import type { DropTableParams } from '../intents/drop-table-intent.js';
 import type { ExtractColumnsParams } from '../intents/extract-columns-intent.js';
 import type { SplitTableParams } from '../intents/split-table-intent.js';
+import type { ReplaceEnumWithLookupParams } from '../intents/replace-enum-with-lookup-intent.js';
 
 /** Current version of the change-file format. */
 export const CHANGE_FILE_VERSION = 1;
@@ -121,6 +122,7 @@ export const changeEnvelope = z.strictObject({
     'drop-table',
     'extract-columns',
     'split-table',
+    'replace-enum-with-lookup',
   ]),
   sync: z.enum(['trigger', 'app']).default('trigger'),
   params: z.unknown(),
@@ -137,6 +139,7 @@ export interface IntentParams {
   'drop-table': DropTableParams;
   'extract-columns': ExtractColumnsParams;
   'split-table': SplitTableParams;
+  'replace-enum-with-lookup': ReplaceEnumWithLookupParams;
 }
 
 interface ChangeBase {

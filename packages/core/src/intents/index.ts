@@ -6,6 +6,7 @@ import { dropColumnIntent } from './drop-column-intent.js';
 import { dropTableIntent } from './drop-table-intent.js';
 import { extractColumnsIntent } from './extract-columns-intent.js';
 import { splitTableIntent } from './split-table-intent.js';
+import { replaceEnumWithLookupIntent } from './replace-enum-with-lookup-intent.js';
 
 /** Every intent Switchback can plan. Adding a kind without an entry does not compile. */
 export const intents = {
@@ -15,4 +16,5 @@ export const intents = {
   'drop-table': dropTableIntent,
   'extract-columns': extractColumnsIntent,
   'split-table': splitTableIntent,
+  'replace-enum-with-lookup': replaceEnumWithLookupIntent,
 } satisfies Record<IntentKind, IntentDef<never> | IntentDef<any>>;

@@ -21,9 +21,14 @@ describe('the example change of every intent', () => {
     const parsed = parseChangeFile(fs.readFileSync(dir + name, 'utf8'), `examples/intents/${name}`);
     if (!parsed.ok) throw new Error(parsed.problems.map((p) => `${p.line}: ${p.field}: ${p.message}`).join('\n'));
     expect(parsed.change.intent).toBe(name.replace(/\.yaml$/, ''));
-    const sql = parseSql(schemaFile, fs.readFileSync(schemaFile, 'utf8'));
-    if (!sql.ok) throw new Error(sql.error.message);
-    const r = planChange(parsed.change, buildSchema([sql.file]));
+    // An example may need more than the support desk's tables: <name>.schema.sql, replayed after it.
+    const extra = dir + name.replace(/\.yaml$/, '.schema.sql');
+    const files = [schemaFile, ...(fs.existsSync(extra) ? [extra] : [])].map((f) => {
+      const sql = parseSql(f, fs.readFileSync(f, 'utf8'));
+      if (!sql.ok) throw new Error(sql.error.message);
+      return sql.file;
+    });
+    const r = planChange(parsed.change, buildSchema(files));
     if (!r.ok) throw new Error(r.problems.map((p) => `${p.field}: ${p.message}`).join('\n'));
     expect(r.plan.phases.length).toBeGreaterThan(0);
   });
