@@ -60,6 +60,7 @@ describe('changesFromSql: what yields nothing, several changes, or no intent', (
     ['a nullable column', "SET lock_timeout = '2s';\nALTER TABLE support_agent ADD COLUMN phone text;"],
     ['SET NOT NULL on a column already NOT NULL', "SET lock_timeout = '2s';\nALTER TABLE support_customer ALTER COLUMN contact_name SET NOT NULL;"],
     ['a new table and its index', 'CREATE TABLE note (id bigint PRIMARY KEY, body text);\nCREATE INDEX note_body ON note (body);'],
+    ['a value added to a new enum', "CREATE TYPE mood AS ENUM ('sad');\nALTER TYPE mood ADD VALUE 'happy';"],
   ])('%s: nothing', (_name, sql) => {
     expect(fromSql(sql)).toEqual({ changes: [], unmatched: [] });
   });

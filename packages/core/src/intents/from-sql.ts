@@ -120,7 +120,7 @@ export function changesFromSql(files: SqlFile[], schema: SchemaModel): FromSqlRe
     const used = new Set<string>();
     const mapped = (rule: string) => rules.has(rule) && (used.add(rule), true);
     const proposals: Proposal[] = [];
-    for (const [part, p] of proposalsFor(s, mapped)) {
+    for (const [part, p] of proposalsFor(s, mapped, schema)) {
       if (isConsumed(s, part)) continue;
       if ('message' in p) unmatched.push({ ...origin(s, found), message: p.message });
       else proposals.push(p);
@@ -138,7 +138,7 @@ export function changesFromSql(files: SqlFile[], schema: SchemaModel): FromSqlRe
 }
 
 /** One statement's proposals, keyed by the part they cover (a dropped table's name, an ALTER sub-command's index). */
-function proposalsFor(s: SqlStatement, flagged: (rule: string) => boolean): [string, Proposal | { message: string }][] {
+function proposalsFor(s: SqlStatement, flagged: (rule: string) => boolean, schema: SchemaModel): [string, Proposal | { message: string }][] {
   const n = s.node;
   switch (s.kind) {
     case 'RenameStmt': {
@@ -166,6 +166,8 @@ function proposalsFor(s: SqlStatement, flagged: (rule: string) => boolean): [str
     case 'AlterEnumStmt': {
       if (!n.newVal || n.oldVal) return [];
       const type = names(n.typeName).filter((x, i, a) => !(i === 0 && x === 'public' && a.length > 1)).join('.');
+      // A type the deployed schema does not have is new: no running code reads it yet.
+      if (schema.enums && !schema.enums[type]) return [];
       const where = n.newValNeighbor ? { [n.newValIsAfter ? 'after' : 'before']: n.newValNeighbor } : {};
       return [['', { slug: `add-${slug(type)}-${slug(n.newVal)}`, title: `Add ${n.newVal} to the enum ${type}`, intent: 'add-enum-value', params: { type, value: n.newVal, ...where } }]];
     }
