@@ -68,6 +68,14 @@ describe('switchback plan --from-sql', () => {
     expect(r.stdout).toBe('safe.sql: nothing to plan; every statement is already safe.\n');
   }, SLOW_MS);
 
+  it('a drop-column change naming a column the schema lacks: the problem at the line of params.column, exit 2', async () => {
+    fs.writeFileSync(path.join(cwd, 'changes', 'drop-street.yaml'), 'version: 1\ntitle: Drop the street\nintent: drop-column\nparams:\n  table: support_customer\n  column: street\n');
+    const r = await runCli(['plan', 'changes/drop-street.yaml', '--schema', exampleSchema], { cwd });
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/^changes\/drop-street\.yaml:6:11: params\.column: column "street" does not exist in support_customer \(columns: id, tenant, contact_name, company_name, address\)/);
+  }, SLOW_MS);
+
   it.each([
     ['broken.sql', /broken\.sql:1:\d+: syntax error at or near ";"\. Fix the SQL/],
     ['nope.sql', /--from-sql nope\.sql: no such file/],
