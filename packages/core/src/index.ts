@@ -30,3 +30,4 @@ export type { DropTableParams } from './intents/drop-table-intent.js';
 export type { ExtractColumnsParams } from './intents/extract-columns-intent.js';
 export type { SplitTableParams } from './intents/split-table-intent.js';
 export type { ReplaceEnumWithLookupParams } from './intents/replace-enum-with-lookup-intent.js';
+export { addCodeReferences, needsCodeReferences, scanCode, isCodeFile, languageOf, referencesSentence, type CodeReferencesInput, type CodeSource, type CodeAccess, type CodeLanguage } from './refs/index.js';

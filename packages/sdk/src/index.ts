@@ -14,16 +14,16 @@ export { explainEvaluation } from './flags/explain.js';
 export { emptySnapshot } from './flags/snapshot.js';
 export type { Snapshot, SnapshotSource } from './flags/snapshot.js';
 export { DbSnapshotSource } from './flags/db-snapshot-source.js';
-export { FlagClient, DEFAULT_POLL_MS } from './flags/flag-client.js';
-export type { FlagClientOptions } from './flags/flag-client.js';
+export { FlagClient, DEFAULT_POLL_MS, changedFlags } from './flags/flag-client.js';
+export type { FlagClientListener, FlagClientOptions } from './flags/flag-client.js';
 export type { EvaluationEvent, FlagHooks } from './flags/flag-hooks.js';
 export { FLAGS_CHANNEL, pgliteListener } from './flags/listener.js';
 export type { Listener, PgliteLike } from './flags/listener.js';
 export { pgListener } from './flags/pg-listener.js';
 export type { PgListenClient, PgListenerOptions } from './flags/pg-listener.js';
 
-export { stageFor } from './migration/stage.js';
-export type { Phase, Stage } from './migration/stage.js';
+export { stageFor, STAGES } from './migration/stage.js';
+export type { Phase, Stage, StageBehaviour } from './migration/stage.js';
 export { deepEqual } from './migration/deep-equal.js';
 export { topLevelDiff } from './migration/mismatch-reporter.js';
 export type { Mismatch, MismatchReporter, TopLevelDiff } from './migration/mismatch-reporter.js';
@@ -37,8 +37,11 @@ export {
 export type { DbMismatchReporterOptions } from './migration/db-mismatch-reporter.js';
 export { Migration, DEFAULT_SAMPLE_EVERY } from './migration/migration.js';
 export type { MigrationCounters, MigrationOptions, ReadImpl, WriteImpl } from './migration/migration.js';
-export type { CompareEvent, MigrationHooks, Side, SideCounters, SideEvent } from './migration/migration-hooks.js';
+export type { CompareEvent, MigrationHooks, Side, SideCall, SideCounters, SideEvent } from './migration/migration-hooks.js';
 export { TokenBucket } from './migration/token-bucket.js';
 
 export { startHeartbeat, DEFAULT_HEARTBEAT_INTERVAL_MS } from './heartbeat/heartbeat.js';
 export type { Heartbeat, HeartbeatOptions } from './heartbeat/heartbeat.js';
+export { compareAppVersions, isOlderAppVersion } from './heartbeat/app-version.js';
+export { liveAppVersions, liveVersionsOlderThan } from './heartbeat/live-versions.js';
+export type { LiveAppVersion, LiveInstance, LiveVersionsQuery } from './heartbeat/live-versions.js';

@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
+import type { SqlClient } from '../src/index.js';
 
 /** The switchback tables the SDK reads and writes, as the engine's ledger creates them. */
 const SCHEMA = `
@@ -12,7 +14,10 @@ CREATE TABLE switchback.flags (
 CREATE TABLE switchback.changes (id text PRIMARY KEY, applied_phase text, status text NOT NULL DEFAULT 'idle');
 CREATE TABLE switchback.shadow_mismatches (
   id bigserial PRIMARY KEY, flag text NOT NULL, change_id text, key text NOT NULL, tenant text,
-  old_value jsonb, new_value jsonb, diff jsonb, app_version text, at timestamptz NOT NULL DEFAULT now());`;
+  old_value jsonb, new_value jsonb, diff jsonb, app_version text, at timestamptz NOT NULL DEFAULT now());
+CREATE TABLE switchback.app_instances (
+  instance_id text PRIMARY KEY, app text NOT NULL, version text NOT NULL, host text, pid integer,
+  started_at timestamptz NOT NULL DEFAULT now(), last_seen timestamptz NOT NULL DEFAULT now(), stopped_at timestamptz);`;
 
 /** A database of the test's own on the server at DATABASE_URL, with the switchback tables. */
 export interface ServerDatabase {
@@ -20,6 +25,45 @@ export interface ServerDatabase {
   pool: pg.Pool;
   drop(): Promise<void>;
 }
+
+/** A database with the switchback tables, on PGlite or the server; `db` takes parameterised queries. */
+export interface SdkDatabase {
+  db: SqlClient;
+  /** Runs several statements (no parameters). */
+  exec(sql: string): Promise<unknown>;
+  /** One connection of its own, for a transaction (PGlite has only one). */
+  session(): Promise<{ client: SqlClient; release(): void }>;
+  drop(): Promise<void>;
+}
+
+/** PGlite always; the real server too when DATABASE_URL is set. */
+export const sdkTargets: Array<{ name: 'pglite' | 'postgres'; create(): Promise<SdkDatabase> }> = [
+  {
+    name: 'pglite',
+    async create() {
+      const db = await PGlite.create();
+      await db.exec(SCHEMA);
+      return { db, exec: (sql) => db.exec(sql), session: async () => ({ client: db, release: () => {} }), drop: () => db.close() };
+    },
+  },
+  ...(process.env.DATABASE_URL
+    ? [{
+        name: 'postgres' as const,
+        async create(): Promise<SdkDatabase> {
+          const server = await createServerDatabase();
+          return {
+            db: server.pool,
+            exec: (sql) => server.pool.query(sql),
+            session: async () => {
+              const client = await server.pool.connect();
+              return { client, release: () => client.release() };
+            },
+            drop: () => server.drop(),
+          };
+        },
+      }]
+    : []),
+];
 
 async function admin<T>(run: (c: pg.Client) => Promise<T>): Promise<T> {
   const c = new pg.Client({ connectionString: process.env.DATABASE_URL });

@@ -5,10 +5,12 @@ import * as api from '@switchback/core';
 import type { SchemaModel, SqlSource, SqlSyntaxError } from '@switchback/core';
 import { openDatabase, readSchema, SwitchbackError } from '@switchback/engine';
 import { outputOf, type GlobalOptions } from '../cli-context.js';
+import { withCodeReferences } from '../code-files.js';
 
 interface CheckOptions extends GlobalOptions {
   format?: string;
   schema?: string;
+  code?: string | false;
 }
 
 /** A migration file that is not valid PostgreSQL (exit 2, with file, line and column). */
@@ -26,6 +28,8 @@ export function checkCommand(program: Command): void {
     .description('Check migrations for what breaks the previous app version, what breaks a rollback, and what takes a long lock.')
     .option('--schema <context>', 'the schema the previous deployment runs against: a .sql file, a directory of applied migrations, or a postgres:// URL')
     .option('--format <format>', 'human (default), json, sarif, github or markdown')
+    .option('--code <dir>', 'application source to search for code that uses what a finding changes (default: the project holding the migrations)')
+    .option('--no-code', 'do not search application code')
     .addHelpText('after', `
 Exit codes: 0 no error-level finding, 1 at least one, 2 the check could not run
 (unreadable file, SQL syntax error, bad option). Without --schema, the migrations
@@ -33,10 +37,19 @@ that sort before the checked ones in their directory are taken as applied, and a
 directory argument checks only its newest migration. Silence a finding with a comment
 on the line before the statement: -- switchback:ignore rule-id why it is safe
 
+When a finding breaks the previous app version or a rollback, the application code
+that reads or writes the changed table or column is named (JSON: "references"): SQL
+in strings, query builders and ORM models in TypeScript/JavaScript, Python, Go, Java,
+C# and Ruby. --code sets where to look (default: the nearest directory above the
+migrations, up to the working directory, with a package.json, go.mod, pyproject.toml,
+Gemfile, pom.xml, .csproj or .git); .gitignore'd files, node_modules, build output and
+migration folders are skipped. --no-code skips the search.
+
 Examples:
   switchback check --schema migrations/0001_init.sql migrations/0002_change.sql
   switchback check --schema migrations/ --format github new-migrations/
-  switchback check --format sarif migrations/0042_rename.sql > check.sarif`)
+  switchback check --format sarif migrations/0042_rename.sql > check.sarif
+  switchback check --code src/ --format json migrations/0042_rename.sql`)
     .action(async (paths: string[], options: CheckOptions, cmd: Command) => {
       const o = { ...cmd.optsWithGlobals<CheckOptions>(), ...options };
       const code = await runCheck(paths, o);
@@ -62,9 +75,10 @@ export async function runCheck(paths: string[], o: CheckOptions, write: (text: s
   const migrations = migrationFiles.map(read);
   const result = await api.checkSql({ migrations, applied: context.applied, ...(context.schema ? { schema: context.schema } : {}) });
   if (!result.ok) throw new SqlSyntaxCheckError(result.error);
+  const report = await withCodeReferences(result.report, { code: o.code, migrations, applied: context.applied, ...(context.schema ? { schema: context.schema } : {}), ...(o.schema ? { schemaPath: o.schema } : {}) });
   const sources = Object.fromEntries(migrations.map((m) => [m.file, m.text]));
-  write(api.formatReport(result.report, format, { color: outputOf(o).color, sources }));
-  return result.report.summary.errors > 0 ? 1 : 0;
+  write(api.formatReport(report, format, { color: outputOf(o).color, sources }));
+  return report.summary.errors > 0 ? 1 : 0;
 }
 
 async function schemaContext(schema: string, checked: Set<string>): Promise<{ applied: SqlSource[]; schema?: SchemaModel }> {

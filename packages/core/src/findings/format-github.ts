@@ -1,4 +1,5 @@
 import type { CheckReport } from './finding.js';
+import { messageWithReferences } from './reference-sentence.js';
 
 /**
  * GitHub Actions workflow commands: one `::error`/`::warning` annotation per
@@ -12,7 +13,7 @@ export function formatGithub(report: CheckReport): string {
     .map((f) => {
       const props = [`file=${prop(f.file)}`, `line=${f.line}`, `col=${f.column}`, `title=${prop(`switchback ${f.rule}`)}`].join(',');
       const lock = f.lock ? `\nLock: ${f.lock}` : '';
-      return `::${f.severity} ${props}::${data(`${f.message}\nInstead: ${f.suggestion}${lock}`)}\n`;
+      return `::${f.severity} ${props}::${data(`${messageWithReferences(f)}\nInstead: ${f.suggestion}${lock}`)}\n`;
     })
     .join('');
 }

@@ -1,4 +1,5 @@
 import type { CheckReport, Finding } from './finding.js';
+import { messageWithReferences } from './reference-sentence.js';
 
 export interface HumanFormatOptions {
   /** ANSI colours (the CLI decides: TTY and no NO_COLOR). */
@@ -37,7 +38,7 @@ function finding(f: Finding, paint: Paint, source: string[] | undefined): string
     const gutter = String(f.line);
     lines.push(`  ${paint('dim', `${gutter} |`)} ${text}`, `  ${' '.repeat(gutter.length)} ${paint('dim', '|')} ${' '.repeat(Math.max(0, f.column - 1))}${paint('cyan', '^')}`);
   }
-  lines.push(`  ${f.message}`, `  ${paint('dim', 'instead:')} ${f.suggestion}`);
+  lines.push(`  ${messageWithReferences(f)}`, `  ${paint('dim', 'instead:')} ${f.suggestion}`);
   if (f.lock) lines.push(`  ${paint('dim', 'lock:')} ${f.lock}`);
   return lines.join('\n');
 }

@@ -1,5 +1,6 @@
 import type { CheckReport } from './finding.js';
 import { plural } from './format-human.js';
+import { messageWithReferences } from './reference-sentence.js';
 
 /**
  * A pull-request comment: a heading with the counts and one table row per
@@ -12,7 +13,7 @@ export function formatMarkdown(report: CheckReport): string {
   const scope = `${plural(files, 'file')}, ${plural(statements, 'statement')}`;
   if (!report.findings.length) return `### switchback check: no findings\n\n✅ Nothing breaks the previous app version, a rollback, or holds a long lock (${scope}).\n`;
   const rows = report.findings.map((f) =>
-    [f.severity === 'error' ? '❌ error' : '⚠️ warning', `\`${f.rule}\``, `\`${f.file}:${f.line}:${f.column}\``, f.impacts.join(', ') || '–', cell(f.message), cell(f.suggestion), f.lock ?? '–'].join(' | '),
+    [f.severity === 'error' ? '❌ error' : '⚠️ warning', `\`${f.rule}\``, `\`${f.file}:${f.line}:${f.column}\``, f.impacts.join(', ') || '–', cell(messageWithReferences(f)), cell(f.suggestion), f.lock ?? '–'].join(' | '),
   );
   return [
     `### switchback check: ${plural(errors, 'error')}, ${plural(warnings, 'warning')}`,

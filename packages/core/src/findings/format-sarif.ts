@@ -1,5 +1,6 @@
 import { IGNORE_WITHOUT_REASON, rules as allRules } from '../rules/index.js';
 import type { CheckReport } from './finding.js';
+import { messageWithReferences } from './reference-sentence.js';
 
 /**
  * SARIF 2.1.0 (for GitHub code scanning and other viewers): one run, every
@@ -31,8 +32,10 @@ export function formatSarif(report: CheckReport, version = '0.1.0'): string {
           ruleId: f.rule,
           ...(index.has(f.rule) ? { ruleIndex: index.get(f.rule) } : {}),
           level: f.severity,
-          message: { text: `${f.message} Instead: ${f.suggestion}` },
+          message: { text: `${messageWithReferences(f)} Instead: ${f.suggestion}` },
           locations: [{ physicalLocation: { artifactLocation: { uri: f.file.split('\\').join('/') }, region: { startLine: f.line, startColumn: f.column } } }],
+          // The application code that uses what the statement changes.
+          ...(f.references.length ? { relatedLocations: f.references.map((r, id) => ({ id, physicalLocation: { artifactLocation: { uri: r.file.split('\\').join('/') }, region: { startLine: r.line } }, message: { text: `${r.symbol} ${r.access}s it` } })) } : {}),
           properties: { impacts: f.impacts, suggestion: f.suggestion, ...(f.lock ? { lock: f.lock } : {}) },
         })),
       },

@@ -1,7 +1,8 @@
 import { PGlite } from '@electric-sql/pglite';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { SqlClient } from '../sql-client.js';
-import { FlagClient } from './flag-client.js';
+import { changedFlags, FlagClient } from './flag-client.js';
+import type { FlagDefinition } from './evaluate.js';
 import type { Snapshot } from './snapshot.js';
 
 const READ = 'ReadContractDetailsFromCustomer';
@@ -159,6 +160,54 @@ describe('FlagClient', () => {
   });
 });
 
-function snapshot(): Snapshot {
-  return { flags: new Map(), phases: new Map(), loadedAt: new Date() };
+function snapshot(flags: FlagDefinition[] = []): Snapshot {
+  return { flags: new Map(flags.map((f) => [f.name, f])), phases: new Map(), loadedAt: new Date() };
 }
+
+const def = (name: string, over: Partial<FlagDefinition> = {}): FlagDefinition => ({ name, enabled: true, rolloutBps: 0, allowTenants: [], version: 1, ...over });
+
+describe('changedFlags', () => {
+  it.each([
+    ['nothing changed', [def('A'), def('B')], [def('B'), def('A')], []],
+    ['added', [def('A')], [def('A'), def('B')], ['B']],
+    ['removed', [def('A'), def('B')], [def('A')], ['B']],
+    ['rollout', [def('A')], [def('A', { rolloutBps: 100 })], ['A']],
+    ['allow list', [def('A', { allowTenants: ['acme'] })], [def('A', { allowTenants: ['acme', 'globex'] })], ['A']],
+    ['rules', [def('A', { rules: { variants: [{ name: 'x', weight: 1 }] } })], [def('A', { rules: { variants: [{ name: 'x', weight: 2 }] } })], ['A']],
+    ['several, sorted', [def('C'), def('A')], [def('C', { enabled: false }), def('B')], ['A', 'B', 'C']],
+  ])('%s', (_name, before, after, changed) => {
+    expect(changedFlags(snapshot(before), snapshot(after))).toEqual(changed);
+  });
+});
+
+describe('FlagClient.subscribe', () => {
+  it('tells subscribers about every load and about changed flags, until they unsubscribe', async () => {
+    let next: Snapshot | Error = snapshot([def('A')]);
+    const flags = track(await FlagClient.fromSource({ load: async () => { if (next instanceof Error) throw next; return next; } }, { pollMs: 60_000 }));
+    expect(flags.loaded).toBe(true);
+    expect(flags.lastRefresh?.outcome).toBe('ok');
+    const heard: string[] = [];
+    const unsubscribe = flags.subscribe({
+      onRefresh: (outcome, error) => heard.push(`refresh ${outcome}${error ? ` (${String(error)})` : ''}`),
+      onChange: (names) => heard.push(`changed ${names.join(',')}`),
+    });
+    flags.subscribe({ onRefresh: () => { throw new Error('broken listener'); } }); // ignored
+    await flags.refresh();
+    next = snapshot([def('A', { version: 2, rolloutBps: 500 }), def('B')]);
+    await flags.refresh();
+    next = new Error('down');
+    await flags.refresh();
+    expect(flags.lastRefresh?.outcome).toBe('error');
+    expect(flags.loaded).toBe(true);
+    unsubscribe();
+    next = snapshot([]);
+    await flags.refresh();
+    expect(heard).toEqual(['refresh ok', 'refresh ok', 'changed A,B', 'refresh error (Error: down)']);
+  });
+
+  it('is not loaded until a load succeeds', async () => {
+    const flags = track(await FlagClient.fromSource({ load: () => Promise.reject(new Error('down')) }, { pollMs: 60_000 }));
+    expect(flags.loaded).toBe(false);
+    expect(flags.lastRefresh?.outcome).toBe('error');
+  });
+});

@@ -2,6 +2,7 @@ import type { SqlClient } from '../sql-client.js';
 import { DbSnapshotSource } from './db-snapshot-source.js';
 import { evaluate, type EvalContext, type Evaluation } from './evaluate.js';
 import { explainEvaluation } from './explain.js';
+import { deepEqual } from '../migration/deep-equal.js';
 import type { FlagHooks } from './flag-hooks.js';
 import { FLAGS_CHANNEL, type Listener } from './listener.js';
 import { emptySnapshot, type Snapshot, type SnapshotSource } from './snapshot.js';
@@ -28,6 +29,20 @@ export interface FlagClientOptions {
   hooks?: FlagHooks;
 }
 
+/** What a {@link FlagClient.subscribe}r hears after each load. */
+export interface FlagClientListener {
+  /** After a successful load whose flags differ from the last snapshot's: the names added, removed or changed, sorted. */
+  onChange?(flagsChanged: string[]): void;
+  /** After every load: 'ok', or 'error' with why (the last snapshot is kept). */
+  onRefresh?(outcome: 'ok' | 'error', error?: unknown): void;
+}
+
+/** The names of flags that differ between two snapshots, sorted. */
+export function changedFlags(before: Snapshot, after: Snapshot): string[] {
+  const names = new Set([...before.flags.keys(), ...after.flags.keys()]);
+  return [...names].filter((name) => !deepEqual(before.flags.get(name), after.flags.get(name))).sort();
+}
+
 /**
  * Evaluates flags and reads change phases from an in-memory snapshot, so an
  * evaluation never touches the network and never throws. The snapshot is
@@ -43,6 +58,9 @@ export class FlagClient {
   private queued: Promise<void> | undefined;
   private timer: NodeJS.Timeout | undefined;
   private unlisten: (() => Promise<void>) | undefined;
+  private readonly listeners = new Set<FlagClientListener>();
+  private last: { outcome: 'ok' | 'error'; at: Date } | undefined;
+  private everLoaded = false;
 
   private constructor(
     private readonly source: SnapshotSource,
@@ -82,6 +100,30 @@ export class FlagClient {
   /** The snapshot evaluations currently read from (see `loadedAt` for its age). */
   get snapshot(): Snapshot {
     return this.current;
+  }
+
+  /** Whether a load has ever succeeded (until then every flag is unknown). */
+  get loaded(): boolean {
+    return this.everLoaded;
+  }
+
+  /** The outcome and time of the last load; a failed one means the snapshot may be stale. */
+  get lastRefresh(): { outcome: 'ok' | 'error'; at: Date } | undefined {
+    return this.last;
+  }
+
+  /**
+   * Calls `listener` after every load from now on (a throwing listener is
+   * ignored); returns a function that unsubscribes.
+   *
+   * @example
+   * const unsubscribe = flags.subscribe({ onChange: (names) => log.info(`flags changed: ${names.join(', ')}`) });
+   */
+  subscribe(listener: FlagClientListener): () => void {
+    this.listeners.add(listener);
+    return () => {
+      this.listeners.delete(listener);
+    };
   }
 
   /**
@@ -156,12 +198,26 @@ export class FlagClient {
   }
 
   private async loadOnce(): Promise<void> {
+    let next: Snapshot;
     try {
-      this.current = await this.source.load();
-      this.safely(() => this.hooks.onRefresh?.('ok'));
+      next = await this.source.load();
     } catch (error) {
+      this.last = { outcome: 'error', at: new Date() };
       this.safely(() => this.hooks.onRefresh?.('error'));
+      for (const l of this.listeners) this.safely(() => l.onRefresh?.('error', error));
       this.report(error);
+      return;
+    }
+    const before = this.current;
+    this.current = next;
+    this.everLoaded = true;
+    this.last = { outcome: 'ok', at: new Date() };
+    this.safely(() => this.hooks.onRefresh?.('ok'));
+    if (this.listeners.size === 0) return;
+    const flagsChanged = changedFlags(before, next);
+    for (const l of this.listeners) {
+      this.safely(() => l.onRefresh?.('ok'));
+      if (flagsChanged.length > 0) this.safely(() => l.onChange?.(flagsChanged));
     }
   }
 

@@ -47,4 +47,15 @@ describe('pgliteListener', () => {
     await vi.waitFor(() => expect(flags.evaluate('F', { key: 'k' }).reason).toBe('outside-rollout'));
     await flags.close();
   });
+
+  it('when notifications are dropped, polling still brings the change', async () => {
+    // Subscribes for real but loses every notification, as a dropped connection would.
+    const deaf = { listen: (channel: string) => db.listen(channel, () => {}) };
+    const flags = await FlagClient.start(db, { pollMs: 50, listen: pgliteListener(deaf) });
+    await db.query(`UPDATE switchback.flags SET enabled = false, version = version + 1 WHERE name = 'F'`);
+    await db.query(`SELECT pg_notify('switchback_flags', 'F')`);
+    await vi.waitFor(() => expect(flags.evaluate('F', { key: 'k' }).reason).toBe('disabled'), { timeout: 3000 });
+    await flags.close();
+    await db.query(`UPDATE switchback.flags SET enabled = true WHERE name = 'F'`);
+  });
 });

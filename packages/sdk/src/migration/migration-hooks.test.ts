@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { FlagClient } from '../flags/flag-client.js';
 import { Migration } from './migration.js';
-import type { CompareEvent, SideEvent } from './migration-hooks.js';
+import type { CompareEvent, MigrationHooks, SideEvent } from './migration-hooks.js';
 
 const CHANGE = 'move-contract-details';
 const READ = 'ReadContractDetailsFromCustomer';
@@ -63,5 +63,43 @@ describe('Migration hooks and side counters', () => {
     expect(await m.read(ctx, { old: async () => 'a', new: async () => 'a' })).toBe('a');
     expect(events.sides).toHaveLength(2);
     expect(events.compares).toHaveLength(1);
+  });
+
+  describe('wrapSide', () => {
+    const migrationWith = async (wrapSide: MigrationHooks['wrapSide']) => {
+      const flags = await FlagClient.fromSource({ load: async () => ({ flags: new Map(), phases: new Map([[CHANGE, 'dual-write']]), loadedAt: new Date() }) });
+      clients.push(flags);
+      return new Migration({ flags, change: CHANGE, sync: 'app', readFlag: READ, dualWriteFlag: DUAL, hooks: { wrapSide } });
+    };
+
+    it('runs around every side call, which runs inside it', async () => {
+      const log: string[] = [];
+      const m = await migrationWith(async (call, run) => {
+        log.push(`enter ${call.change} ${call.op} ${call.side}`);
+        try {
+          return await run();
+        } finally {
+          log.push(`leave ${call.side}`);
+        }
+      });
+      expect(await m.read(ctx, { old: async () => (log.push('old runs'), 'v'), new: async () => 'n' })).toBe('v');
+      expect(log).toEqual([`enter ${CHANGE} read old`, 'old runs', 'leave old']);
+    });
+
+    it.each([
+      ['throws before calling', (): Promise<never> => { throw new Error('broken wrapper'); }],
+      ['rejects before calling', async (): Promise<never> => { throw new Error('broken wrapper'); }],
+      ['calls, then throws', async (_c: unknown, run: () => Promise<unknown>) => { await run(); throw new Error('broken wrapper'); }],
+      ['calls twice, returns something else', async (_c: unknown, run: () => Promise<unknown>) => { await run(); await run(); return 'other'; }],
+      ['calls without waiting', (_c: unknown, run: () => Promise<unknown>) => { void run(); return Promise.resolve('other'); }],
+    ])('a wrapper that %s: the side runs exactly once and its own result counts', async (_name, wrap) => {
+      const m = await migrationWith(wrap as MigrationHooks['wrapSide']);
+      let runs = 0;
+      expect(await m.read(ctx, { old: async () => (runs++, 'v'), new: async () => 'n' })).toBe('v');
+      expect(runs).toBe(1);
+      await expect(m.read(ctx, { old: async () => { runs++; throw new Error('old down'); }, new: async () => 'n' })).rejects.toThrow('old down');
+      expect(runs).toBe(2);
+      expect(m.counters().sides.old).toMatchObject({ calls: 2, errors: 1 });
+    });
   });
 });

@@ -30,6 +30,21 @@ export interface MigrationHooks {
   onRead?(event: SideEvent): void;
   onWrite?(event: SideEvent): void;
   onCompare?(event: CompareEvent): void;
+  /**
+   * Runs around every side call, e.g. to make a tracing span active while it
+   * runs (see `openTelemetryHooks`). Must call `call` once and return a promise
+   * that settles with it. If it throws or rejects without calling `call`,
+   * the side runs anyway; whatever it does, the side's own result is what the
+   * migration sees.
+   */
+  wrapSide?<T>(call: SideCall, run: () => Promise<T>): Promise<T>;
+}
+
+/** The side call a {@link MigrationHooks.wrapSide} runs around. */
+export interface SideCall {
+  change: string;
+  op: 'read' | 'write';
+  side: Side;
 }
 
 /** Calls, errors and latency of one side since the {@link Migration} was created. */
@@ -69,7 +84,7 @@ export class SideRecorder {
     const started = performance.now();
     let result: Settled<T>;
     try {
-      result = { ok: true, value: await call() };
+      result = { ok: true, value: await this.invoke(op, side, call) };
     } catch (error) {
       result = { ok: false, error };
     }
@@ -83,6 +98,20 @@ export class SideRecorder {
     if (!result.ok) event.error = result.error;
     callHook(op === 'read' ? this.hooks.onRead?.bind(this.hooks) : this.hooks.onWrite?.bind(this.hooks), event);
     return result;
+  }
+
+  /** Runs `call`, through the wrapSide hook if there is one, exactly once. */
+  private async invoke<T>(op: 'read' | 'write', side: Side, call: () => Promise<T>): Promise<T> {
+    const wrap = this.hooks.wrapSide;
+    if (wrap === undefined) return call();
+    let inner: Promise<T> | undefined;
+    const once = (): Promise<T> => (inner ??= (async () => call())());
+    try {
+      await wrap.call(this.hooks, { change: this.change, op, side }, once);
+    } catch {
+      // The wrapper's own failure is ignored; the side's failure comes from `once()` below.
+    }
+    return once();
   }
 
   /** A copy of the per-side counters. */

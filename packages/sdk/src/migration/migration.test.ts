@@ -2,7 +2,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { FlagDefinition } from '../flags/evaluate.js';
 import { FlagClient } from '../flags/flag-client.js';
 import { Migration, type MigrationOptions } from './migration.js';
+import type { Side, SideEvent } from './migration-hooks.js';
 import type { Mismatch } from './mismatch-reporter.js';
+import type { Stage } from './stage.js';
 
 const CHANGE = 'move-contract-details';
 const READ = 'ReadContractDetailsFromCustomer';
@@ -58,21 +60,6 @@ describe('Migration.read', () => {
     expect(m.counters()).toMatchObject({ reads: 1, shadowCompares: 0, mismatches: 0 });
   });
 
-  it.each([null, 'expand', 'dual-write', 'backfill'])('reads old only at phase %s', async (phase) => {
-    const m = await migration(phase, { readOn: true });
-    const s = sides('old', 'new');
-    expect(await m.read(ctx, s.read)).toBe('old');
-    expect(s.calls).toEqual(['old']);
-    expect(m.counters()).toMatchObject({ reads: 1, shadowCompares: 0 });
-  });
-
-  it.each(['cut-off', 'contract'])('reads new only at phase %s', async (phase) => {
-    const m = await migration(phase);
-    const s = sides('old', 'new');
-    expect(await m.read(ctx, s.read)).toBe('new');
-    expect(s.calls).toEqual(['new']);
-  });
-
   it('shadow: returns old, compares with new and reports the mismatch', async () => {
     const reported: Mismatch[] = [];
     const m = await migration('read-switch', { reporter: { report: (x) => reported.push(x) }, appVersion: 'v2' });
@@ -121,12 +108,6 @@ describe('Migration.read', () => {
     expect(m.counters()).toMatchObject({ oldSideErrors: 1, shadowCompares: 0 });
   });
 
-  it('throws when the returned side fails', async () => {
-    await expect((await migration('read-switch')).read(ctx, sides('o', 'n', { old: true }).read)).rejects.toThrow('old side down');
-    const live = await migration('read-switch', { readOn: true });
-    await expect(live.read(ctx, sides('o', 'n', { new: true }).read)).rejects.toThrow('new side down');
-  });
-
   it('compares one read in sampleEvery', async () => {
     const m = await migration('read-switch', { sampleEvery: 3 });
     const s = sides('old', 'new');
@@ -136,22 +117,79 @@ describe('Migration.read', () => {
   });
 });
 
-describe('Migration.write', () => {
-  it.each([null, 'expand'])('writes old only at phase %s', async (phase) => {
-    const m = await migration(phase);
-    const s = sides(null, null);
-    await m.write(ctx, s.write);
-    expect(s.calls).toEqual(['old']);
+/**
+ * Every stage, as the application sees it: the phase and read flag that lead
+ * there, which sides a read calls and which value it returns, and the order of
+ * the writes (authoritative first) with sync 'app' and the dual-write flag on.
+ */
+const stages: Array<{ phase: string | null; readOn: boolean; rampDown?: boolean; stage: Stage; reads: string[]; returns: string; writes: string[] }> = [
+  { phase: null, readOn: true, stage: 'off', reads: ['old'], returns: 'old', writes: ['old'] },
+  { phase: 'expand', readOn: true, stage: 'off', reads: ['old'], returns: 'old', writes: ['old'] },
+  { phase: 'dual-write', readOn: true, stage: 'dual-write', reads: ['old'], returns: 'old', writes: ['old', 'new'] },
+  { phase: 'backfill', readOn: true, stage: 'dual-write', reads: ['old'], returns: 'old', writes: ['old', 'new'] },
+  { phase: 'read-switch', readOn: false, stage: 'shadow', reads: ['new', 'old'], returns: 'old', writes: ['old', 'new'] },
+  { phase: 'read-switch', readOn: true, stage: 'live', reads: ['new', 'old'], returns: 'new', writes: ['old', 'new'] },
+  { phase: 'cut-off', readOn: false, rampDown: true, stage: 'ramp-down', reads: ['new'], returns: 'new', writes: ['new', 'old'] },
+  { phase: 'cut-off', readOn: true, rampDown: true, stage: 'ramp-down', reads: ['new'], returns: 'new', writes: ['new', 'old'] },
+  { phase: 'cut-off', readOn: true, stage: 'complete', reads: ['new'], returns: 'new', writes: ['new'] },
+  { phase: 'contract', readOn: true, stage: 'complete', reads: ['new'], returns: 'new', writes: ['new'] },
+];
+
+describe('every stage', () => {
+  it.each(stages)('$phase (read flag $readOn) → $stage: reads $reads, returns $returns, writes $writes', async ({ phase, readOn, rampDown, stage, reads, returns, writes }) => {
+    const m = await migration(phase, { readOn, rampDown });
+    expect(m.stage(ctx)).toBe(stage);
+    const r = sides('old', 'new');
+    expect(await m.read(ctx, r.read)).toBe(returns);
+    expect(r.calls.sort()).toEqual(reads);
+    const w = sides(null, null);
+    await m.write(ctx, w.write);
+    expect(w.calls).toEqual(writes);
+    expect(m.counters()).toMatchObject({ dualWrites: writes.length - 1, dualWriteErrors: 0 });
   });
 
-  it.each(['dual-write', 'backfill', 'read-switch'])('writes old then new at phase %s (sync app)', async (phase) => {
-    for (const readOn of [false, true]) {
-      const m = await migration(phase, { readOn });
-      const s = sides(null, null);
-      await m.write(ctx, s.write);
-      expect(s.calls).toEqual(['old', 'new']);
-      expect(m.counters()).toMatchObject({ dualWrites: 1, dualWriteErrors: 0 });
-    }
+  it.each(stages)('$stage: when the authoritative write ($writes.0) fails, the write throws and the other side is not attempted', async ({ phase, readOn, rampDown, writes }) => {
+    const m = await migration(phase, { readOn, rampDown });
+    const s = sides(null, null, { [writes[0]!]: true });
+    await expect(m.write(ctx, s.write)).rejects.toThrow(`${writes[0]} side down`);
+    expect(s.calls).toEqual([writes[0]]);
+    expect(m.counters()).toMatchObject({ dualWrites: 0, dualWriteErrors: 0 });
+  });
+
+  it.each(stages.filter((x) => x.writes.length === 2))('$stage: when the other write ($writes.1) fails, it is recorded, never thrown', async ({ phase, readOn, rampDown, writes }) => {
+    const sideEvents: SideEvent[] = [];
+    const m = await migration(phase, { readOn, rampDown, hooks: { onWrite: (e) => sideEvents.push(e) } });
+    const s = sides(null, null, { [writes[1]!]: true });
+    await expect(m.write(ctx, s.write)).resolves.toBeUndefined();
+    expect(s.calls).toEqual(writes);
+    expect(m.counters()).toMatchObject({ dualWrites: 1, dualWriteErrors: 1 });
+    expect(m.counters().sides[writes[1] as Side]).toMatchObject({ calls: 1, errors: 1 });
+    expect(sideEvents.map((e) => `${e.side}:${e.outcome}`)).toEqual([`${writes[0]}:ok`, `${writes[1]}:error`]);
+  });
+
+  it.each(stages)('$stage: a failing read of the returned side ($returns) throws', async ({ phase, readOn, rampDown, returns }) => {
+    const m = await migration(phase, { readOn, rampDown });
+    await expect(m.read(ctx, sides('o', 'n', { [returns]: true }).read)).rejects.toThrow(`${returns} side down`);
+  });
+});
+
+describe('Migration.write', () => {
+  it('ramp-down: old is written only where the dual-write flag is on, so it can ramp down per key', async () => {
+    const m = await migration('cut-off', { rampDown: true, dual: flag(DUAL, 0, { allowTenants: ['acme'] }) });
+    const inTenant = sides(null, null);
+    await m.write(ctx, inTenant.write);
+    expect(inTenant.calls).toEqual(['new', 'old']);
+    const elsewhere = sides(null, null);
+    await m.write({ key: 'customer-42', tenant: 'globex' }, elsewhere.write);
+    expect(elsewhere.calls).toEqual(['new']);
+  });
+
+  it('ramp-down with sync trigger: the app writes new only (the reverse trigger copies to old)', async () => {
+    const m = await migration('cut-off', { sync: 'trigger' });
+    expect(m.stage(ctx)).toBe('ramp-down');
+    const s = sides(null, null);
+    await m.write(ctx, s.write);
+    expect(s.calls).toEqual(['new']);
   });
 
   it('leaves the copy to the database in trigger mode', async () => {
@@ -169,29 +207,5 @@ describe('Migration.write', () => {
     const elsewhere = sides(null, null);
     await m.write({ key: 'customer-42', tenant: 'globex' }, elsewhere.write);
     expect(elsewhere.calls).toEqual(['old']);
-  });
-
-  it('throws when the old write fails, and does not attempt new', async () => {
-    const m = await migration('dual-write');
-    const s = sides(null, null, { old: true });
-    await expect(m.write(ctx, s.write)).rejects.toThrow('old side down');
-    expect(s.calls).toEqual(['old']);
-    expect(m.counters()).toMatchObject({ dualWrites: 0, dualWriteErrors: 0 });
-  });
-
-  it('records a failed new write without throwing', async () => {
-    const m = await migration('read-switch', { readOn: true });
-    const s = sides(null, null, { new: true });
-    await expect(m.write(ctx, s.write)).resolves.toBeUndefined();
-    expect(s.calls).toEqual(['old', 'new']);
-    expect(m.counters()).toMatchObject({ dualWrites: 1, dualWriteErrors: 1 });
-  });
-
-  it.each(['cut-off', 'contract'])('writes new only at phase %s, and throws if it fails', async (phase) => {
-    const m = await migration(phase);
-    const s = sides(null, null);
-    await m.write(ctx, s.write);
-    expect(s.calls).toEqual(['new']);
-    await expect(m.write(ctx, sides(null, null, { new: true }).write)).rejects.toThrow('new side down');
   });
 });

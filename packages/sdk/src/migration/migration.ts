@@ -3,7 +3,9 @@ import type { FlagClient } from '../flags/flag-client.js';
 import { deepEqual } from './deep-equal.js';
 import { callHook, SideRecorder, unwrap, type MigrationHooks, type Side, type SideCounters } from './migration-hooks.js';
 import type { MismatchReporter } from './mismatch-reporter.js';
-import { stageFor, type Stage } from './stage.js';
+import { stageFor, STAGES, type Stage } from './stage.js';
+
+const otherSide = (side: Side): Side => (side === 'old' ? 'new' : 'old');
 
 /** Compare every read in shadow and live stages unless told otherwise. */
 export const DEFAULT_SAMPLE_EVERY = 1;
@@ -17,8 +19,22 @@ export interface MigrationOptions {
   sync: 'trigger' | 'app';
   /** Decides, per context, whether reads come from the new shape during read-switch. */
   readFlag: string;
-  /** Decides, per context, whether writes also go to the new shape (sync 'app' only). */
+  /**
+   * Decides, per context, whether writes also go to the non-authoritative
+   * shape (sync 'app' only): new from dual-write to read-switch, old in ramp-down.
+   */
   dualWriteFlag: string;
+  /**
+   * With sync 'app': keep writing the old shape after the new one from cut-off
+   * until contract (the `ramp-down` stage), so going back to read-switch needs
+   * no catch-up. The old write must then be isolated like the new one is in
+   * dual-write (a savepoint of its own), because contract archives the old
+   * shape while instances may still be writing it: those writes fail, are
+   * recorded, and must not abort the request's transaction. Default false:
+   * cut-off is `complete` and the app writes only new. With sync 'trigger'
+   * cut-off is always `ramp-down` (the reverse trigger writes old).
+   */
+  rampDown?: boolean;
   /** In shadow and live stages, compare one read in this many (default {@link DEFAULT_SAMPLE_EVERY}). */
   sampleEvery?: number;
   reporter?: MismatchReporter;
@@ -45,11 +61,13 @@ export interface MigrationCounters {
   reads: number;
   shadowCompares: number;
   mismatches: number;
-  /** Failures of the new side of a read while old was returned (shadow). */
+  /** Failures of the new side of a compared read while old was returned (shadow). */
   newSideErrors: number;
-  /** Failures of the old side of a read while new was returned (live). */
+  /** Failures of the old side of a compared read while new was returned (live). */
   oldSideErrors: number;
+  /** Writes of the non-authoritative side (new until cut-off, old in ramp-down). */
   dualWrites: number;
+  /** Failures of those writes (recorded, never thrown). */
   dualWriteErrors: number;
   /** Per side, every read and write call: how many, how many failed, and their latency. */
   sides: Record<Side, SideCounters>;
@@ -85,49 +103,49 @@ export class Migration {
 
   /** The stage for `ctx`, from the change's applied phase and the read flag. */
   stage(ctx: EvalContext): Stage {
-    const { flags, change, readFlag } = this.opts;
-    return stageFor(flags.phaseOf(change), flags.isEnabled(readFlag, ctx));
+    const { flags, change, readFlag, sync, rampDown } = this.opts;
+    return stageFor(flags.phaseOf(change), flags.isEnabled(readFlag, ctx), { rampDown: sync === 'trigger' || rampDown === true });
   }
 
   /**
-   * Reads from the authoritative side for `ctx`. In shadow (old returned) and
-   * live (new returned), a sample of reads also runs the other side, at the
-   * same time, and compares; a difference goes to the reporter.
+   * Reads from the side the stage returns (see {@link STAGES}). In shadow (old
+   * returned) and live (new returned), a sample of reads also runs the other
+   * side, at the same time, and compares; a difference goes to the reporter.
    */
   async read<T>(ctx: EvalContext, impl: ReadImpl<T>): Promise<T> {
     this.counts.reads++;
-    const stage = this.stage(ctx);
+    const stage = STAGES[this.stage(ctx)];
     const run = (side: Side) => this.recorder.run('read', side, () => (side === 'old' ? impl.old() : impl.new()));
-    if (stage === 'off' || stage === 'dual-write') return unwrap(await run('old'));
-    if (stage === 'complete') return unwrap(await run('new'));
-    const [primary, secondary]: [Side, Side] = stage === 'shadow' ? ['old', 'new'] : ['new', 'old'];
+    const primary = stage.read;
     // While a rollback copies writes back into the old shape, a comparison would only measure that lag.
-    if (this.opts.flags.isRollingBack(this.opts.change) || !this.sampled()) return unwrap(await run(primary));
-    const [main, other] = await Promise.all([run(primary), run(secondary)]);
+    if (!stage.compare || this.opts.flags.isRollingBack(this.opts.change) || !this.sampled()) return unwrap(await run(primary));
+    const [main, other] = await Promise.all([run(primary), run(otherSide(primary))]);
     if (!main.ok) throw main.error;
     if (!other.ok) {
-      if (stage === 'shadow') this.counts.newSideErrors++;
+      if (primary === 'old') this.counts.newSideErrors++;
       else this.counts.oldSideErrors++;
       return main.value;
     }
-    const [oldValue, newValue] = stage === 'shadow' ? [main.value, other.value] : [other.value, main.value];
+    const [oldValue, newValue] = primary === 'old' ? [main.value, other.value] : [other.value, main.value];
     this.compare(ctx, oldValue, newValue, impl.equal ?? deepEqual);
     return main.value;
   }
 
   /**
-   * Writes to the authoritative side for `ctx`: old until cut-off, then new.
-   * From dual-write to read-switch with sync 'app', a successful old write is
-   * followed by the new one when the dual-write flag is on for `ctx`.
+   * Writes to the authoritative side for `ctx` (old until cut-off, then new)
+   * and throws if that fails. Then, in the stages that dual-write with sync
+   * 'app', writes the other side where the dual-write flag is on for `ctx`;
+   * its failure is counted and reported to the hooks, never thrown. With sync
+   * 'trigger' the database copies the write.
    */
   async write(ctx: EvalContext, impl: WriteImpl): Promise<void> {
-    const stage = this.stage(ctx);
-    if (stage === 'complete') return unwrap(await this.recorder.run('write', 'new', () => impl.new()));
-    unwrap(await this.recorder.run('write', 'old', () => impl.old()));
+    const stage = STAGES[this.stage(ctx)];
+    const run = (side: Side) => this.recorder.run('write', side, () => (side === 'old' ? impl.old() : impl.new()));
+    unwrap(await run(stage.write));
     const { sync, flags, dualWriteFlag } = this.opts;
-    if (stage === 'off' || sync !== 'app' || !flags.isEnabled(dualWriteFlag, ctx)) return;
+    if (!stage.dualWrite || sync !== 'app' || !flags.isEnabled(dualWriteFlag, ctx)) return;
     this.counts.dualWrites++;
-    const result = await this.recorder.run('write', 'new', () => impl.new());
+    const result = await run(otherSide(stage.write));
     if (!result.ok) this.counts.dualWriteErrors++;
   }
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { stageFor, type Stage } from './stage.js';
+import { STAGES, stageFor, type Stage } from './stage.js';
 
+// Without rampDown (sync 'app', the default).
 const table: Array<[phase: string | null, readFlagOn: boolean, stage: Stage]> = [
   [null, false, 'off'],
   [null, true, 'off'],
@@ -23,5 +24,41 @@ const table: Array<[phase: string | null, readFlagOn: boolean, stage: Stage]> = 
 describe('stageFor', () => {
   it.each(table)('phase %s, read flag on %s → %s', (phase, readFlagOn, stage) => {
     expect(stageFor(phase, readFlagOn)).toBe(stage);
+  });
+
+  it.each(table)('with rampDown: phase %s, read flag on %s → the same, but ramp-down at cut-off', (phase, readFlagOn, stage) => {
+    expect(stageFor(phase, readFlagOn, { rampDown: true })).toBe(phase === 'cut-off' ? 'ramp-down' : stage);
+  });
+
+  it('with rampDown, reaches every stage in order as the phases advance', () => {
+    const phases = [null, 'expand', 'dual-write', 'backfill', 'read-switch', 'read-switch', 'cut-off', 'contract'];
+    const reached = phases.map((p, i) => stageFor(p, i === 5, { rampDown: true }));
+    expect([...new Set(reached)]).toEqual(Object.keys(STAGES));
+  });
+});
+
+describe('STAGES', () => {
+  // reads: returned side (+ compared side); writes: authoritative side (+ the other after it)
+  const expected: Record<Stage, { reads: string; writes: string }> = {
+    off: { reads: 'old', writes: 'old' },
+    'dual-write': { reads: 'old', writes: 'old + new' },
+    shadow: { reads: 'old (new compared)', writes: 'old + new' },
+    live: { reads: 'new (old compared)', writes: 'old + new' },
+    'ramp-down': { reads: 'new', writes: 'new + old' },
+    complete: { reads: 'new', writes: 'new' },
+  };
+
+  it.each(Object.entries(expected))('%s', (stage, { reads, writes }) => {
+    const b = STAGES[stage as Stage];
+    const other = (side: string) => (side === 'old' ? 'new' : 'old');
+    expect(b.compare ? `${b.read} (${other(b.read)} compared)` : b.read).toBe(reads);
+    expect(b.dualWrite ? `${b.write} + ${other(b.write)}` : b.write).toBe(writes);
+  });
+
+  it('never reads a side that is not written', () => {
+    for (const b of Object.values(STAGES)) {
+      const written = b.dualWrite ? ['old', 'new'] : [b.write];
+      expect(written).toContain(b.read);
+    }
   });
 });

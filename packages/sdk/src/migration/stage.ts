@@ -1,12 +1,49 @@
+import type { Side } from './migration-hooks.js';
+
 /**
- * What the application does for one read or write of a change:
+ * What the application does for one read or write of a change; the six
+ * stages of a LaunchDarkly migration flag, steered by the change's phase:
  * - `off`: old shape only (nothing applied, or only expand).
- * - `dual-write`: write old, and new too; read old.
+ * - `dual-write`: read old; write old, then new.
  * - `shadow`: as dual-write, and compare new reads with old; old is returned.
- * - `live`: as dual-write, read new (compared with old); new is returned.
- * - `complete`: new shape only (old writes have been cut off).
+ * - `live`: read new (compared with old); writes as dual-write, old still first.
+ * - `ramp-down`: read new only; write new first, then old (by the reverse
+ *   trigger, or by the app), so going back to `live` finds old current.
+ * - `complete`: new shape only.
  */
-export type Stage = 'off' | 'dual-write' | 'shadow' | 'live' | 'complete';
+export type Stage = 'off' | 'dual-write' | 'shadow' | 'live' | 'ramp-down' | 'complete';
+
+/** How a {@link Stage} reads and writes. */
+export interface StageBehaviour {
+  /** The side whose read is returned; its failure fails the read. */
+  read: Side;
+  /** Whether a sample of reads also runs the other side and compares. */
+  compare: boolean;
+  /** The authoritative side, written first; its failure fails the write. */
+  write: Side;
+  /**
+   * Whether the other side is written too, after the authoritative one: by the
+   * app with sync 'app' where the dual-write flag is on for the context, by the
+   * database's trigger with sync 'trigger'. When the app's write of it fails,
+   * the failure is recorded, never thrown.
+   */
+  dualWrite: boolean;
+}
+
+/**
+ * Every stage's behaviour. Unlike LaunchDarkly's `live`, where new becomes
+ * authoritative for writes, old stays authoritative until cut-off: during
+ * read-switch the rollout can return to 0% by a flag change alone, which is
+ * only safe while every write lands in the old shape first.
+ */
+export const STAGES = {
+  off: { read: 'old', compare: false, write: 'old', dualWrite: false },
+  'dual-write': { read: 'old', compare: false, write: 'old', dualWrite: true },
+  shadow: { read: 'old', compare: true, write: 'old', dualWrite: true },
+  live: { read: 'new', compare: true, write: 'old', dualWrite: true },
+  'ramp-down': { read: 'new', compare: false, write: 'new', dualWrite: true },
+  complete: { read: 'new', compare: false, write: 'new', dualWrite: false },
+} as const satisfies Record<Stage, StageBehaviour>;
 
 /** The phases of a plan, in order; `applied_phase` in `switchback.changes` is one of these or null. */
 export type Phase = 'expand' | 'dual-write' | 'backfill' | 'read-switch' | 'cut-off' | 'contract';
@@ -16,7 +53,7 @@ const stageByPhase = {
   'dual-write': 'dual-write',
   backfill: 'dual-write',
   'read-switch': 'shadow',
-  'cut-off': 'complete',
+  'cut-off': 'ramp-down',
   contract: 'complete',
 } as const satisfies Record<Phase, Stage>;
 
@@ -25,14 +62,25 @@ const stageByPhase = {
  * whether the read flag is on for the caller. An unrecognised phase is treated
  * like no phase (`off`): the old shape is authoritative until cut-off.
  *
+ * Cut-off is `ramp-down` when something still writes the old shape: the
+ * reverse trigger (sync 'trigger'), or the app itself when it opted in with
+ * `rampDown`. Otherwise (sync 'app', the default) cut-off is `complete`: the
+ * contract phase archives the old shape without first waiting for instances
+ * to stop writing it, so an app that kept writing it would see those writes
+ * fail mid-transaction; its rollback copies back what was written since instead.
+ *
  * @example
- * stageFor('read-switch', true); // 'live'
- * stageFor('backfill', true);    // 'dual-write' (the read flag only counts from read-switch)
+ * stageFor('read-switch', true);                    // 'live'
+ * stageFor('backfill', true);                       // 'dual-write' (the read flag only counts from read-switch)
+ * stageFor('cut-off', true, { rampDown: true });    // 'ramp-down'
+ * stageFor('cut-off', true);                        // 'complete'
  */
-export function stageFor(appliedPhase: string | null, readFlagOn: boolean): Stage {
+export function stageFor(appliedPhase: string | null, readFlagOn: boolean, opts: { rampDown?: boolean } = {}): Stage {
   const stage: Stage =
     appliedPhase !== null && Object.hasOwn(stageByPhase, appliedPhase)
       ? stageByPhase[appliedPhase as Phase]
       : 'off';
-  return stage === 'shadow' && readFlagOn ? 'live' : stage;
+  if (stage === 'shadow' && readFlagOn) return 'live';
+  if (stage === 'ramp-down' && opts.rampDown !== true) return 'complete';
+  return stage;
 }

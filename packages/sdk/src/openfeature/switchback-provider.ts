@@ -1,5 +1,8 @@
 import {
   ErrorCode,
+  OpenFeatureEventEmitter,
+  ProviderEvents,
+  ProviderNotReadyError,
   StandardResolutionReasons,
   type EvaluationContext,
   type JsonValue,
@@ -45,6 +48,13 @@ export function toEvalContext(context: EvaluationContext): EvalContext {
  * explanation come along (reason and `flagMetadata`). Resolution reads the
  * in-memory snapshot, so it never waits on the network.
  *
+ * Events follow the client's loads: `ConfigurationChanged` with `flagsChanged`
+ * when a NOTIFY or a poll brings different flags; `Stale` when a load fails
+ * after one succeeded (the last snapshot keeps serving); `Ready` when loads
+ * succeed again. If no load has ever succeeded, initialisation fails (status
+ * `ERROR`, every flag resolves to its default) and `Ready` follows the first
+ * successful load.
+ *
  * @example
  * import { OpenFeature } from '@openfeature/server-sdk';
  * import { SwitchbackProvider } from '@switchback/sdk/openfeature';
@@ -54,8 +64,45 @@ export function toEvalContext(context: EvaluationContext): EvalContext {
 export class SwitchbackProvider implements Provider {
   readonly metadata = { name: 'switchback' } as const;
   readonly runsOn = 'server' as const;
+  readonly events = new OpenFeatureEventEmitter();
+  private unsubscribe: (() => void) | undefined;
+  /** What the provider last told OpenFeature: serving fresh flags, stale ones, or none. */
+  private state: 'ready' | 'stale' | 'error' = 'ready';
 
   constructor(private readonly flags: FlagClient) {}
+
+  /** Called by OpenFeature when the provider is set: follows the client's loads from now on. */
+  async initialize(): Promise<void> {
+    this.unsubscribe?.();
+    this.unsubscribe = this.flags.subscribe({
+      onRefresh: (outcome, error) => this.onRefresh(outcome, error),
+      onChange: (flagsChanged) => this.events.emit(ProviderEvents.ConfigurationChanged, { flagsChanged }),
+    });
+    if (!this.flags.loaded) await this.flags.refresh();
+    if (!this.flags.loaded) {
+      this.state = 'error';
+      throw new ProviderNotReadyError('no flags loaded yet from switchback.flags: the database is unreachable; flags resolve to their defaults until it answers');
+    }
+    this.state = this.flags.lastRefresh?.outcome === 'error' ? 'stale' : 'ready';
+    if (this.state === 'stale') this.events.emit(ProviderEvents.Stale, { message: 'serving the last flags loaded; the database does not answer' });
+  }
+
+  /** Called by OpenFeature on shutdown; the FlagClient stays open (close it yourself). */
+  async onClose(): Promise<void> {
+    this.unsubscribe?.();
+    this.unsubscribe = undefined;
+  }
+
+  private onRefresh(outcome: 'ok' | 'error', error: unknown): void {
+    if (outcome === 'ok') {
+      if (this.state !== 'ready') this.events.emit(ProviderEvents.Ready, { message: 'flags loaded' });
+      this.state = 'ready';
+    } else if (this.state === 'ready' && this.flags.loaded) {
+      this.state = 'stale';
+      const reason = error instanceof Error ? `: ${error.message}` : '';
+      this.events.emit(ProviderEvents.Stale, { message: `serving the last flags loaded; the database does not answer${reason}` });
+    }
+  }
 
   async resolveBooleanEvaluation(flagKey: string, defaultValue: boolean, context: EvaluationContext): Promise<ResolutionDetails<boolean>> {
     const ctx = toEvalContext(context);
