@@ -35,12 +35,14 @@ describe('changesFromSql: one unsafe statement, one change', () => {
     ['RENAME COLUMN', 'ALTER TABLE support_customer RENAME COLUMN company_name TO organisation;', { intent: 'rename-column', id: 'rename-support-customer-company-name', params: { table: 'support_customer', from: 'company_name', to: 'organisation' } }],
     ['RENAME TO', 'ALTER TABLE support_contract RENAME TO contract;', { intent: 'rename-table', id: 'rename-support-contract', params: { from: 'support_contract', to: 'contract' } }],
     ['ALTER COLUMN TYPE', 'ALTER TABLE support_contract ALTER COLUMN id TYPE numeric(20);', { intent: 'change-column-type', id: 'change-support-contract-id-type', params: { table: 'support_contract', column: 'id', type: 'numeric(20)' } }],
-    ['ALTER COLUMN TYPE … USING', 'ALTER TABLE support_contract ALTER COLUMN tier TYPE tier_level USING tier::tier_level;', { intent: 'change-column-type', id: 'change-support-contract-tier-type', params: { table: 'support_contract', column: 'tier', type: 'tier_level', using: 'tier::tier_level' } }],
+    ['ALTER COLUMN TYPE … USING a plain cast', 'ALTER TABLE support_contract ALTER COLUMN tier TYPE tier_level USING tier::tier_level;', { intent: 'change-column-type', id: 'change-support-contract-tier-type', params: { table: 'support_contract', column: 'tier', type: 'tier_level' } }],
     ['SET NOT NULL', 'ALTER TABLE support_contract ALTER COLUMN tier SET NOT NULL;', { intent: 'add-not-null', id: 'require-support-contract-tier', params: { table: 'support_contract', column: 'tier' } }],
     ['a validated FOREIGN KEY', 'ALTER TABLE support_agent ADD CONSTRAINT agent_team FOREIGN KEY (team_id) REFERENCES support_team (id);', { intent: 'add-foreign-key', id: 'link-support-agent-team-id', params: { table: 'support_agent', columns: ['team_id'], references: { table: 'support_team', columns: ['id'] }, name: 'agent_team' } }],
+    ['a FOREIGN KEY … ON DELETE CASCADE', 'ALTER TABLE support_agent ADD FOREIGN KEY (team_id) REFERENCES support_team ON DELETE CASCADE;', { intent: 'add-foreign-key', id: 'link-support-agent-team-id', params: { table: 'support_agent', columns: ['team_id'], references: { table: 'support_team' }, onDelete: 'cascade' } }],
     ['ADD UNIQUE', 'ALTER TABLE support_agent ADD UNIQUE (email);', { intent: 'add-unique', id: 'unique-support-agent-email', params: { table: 'support_agent', columns: ['email'] } }],
     ['CREATE INDEX', 'CREATE INDEX agent_email ON support_agent (email);', { intent: 'add-index', id: 'index-support-agent-email', params: { table: 'support_agent', columns: ['email'], name: 'agent_email' } }],
-    ['CREATE UNIQUE INDEX … WHERE', 'CREATE UNIQUE INDEX ON support_agent USING hash (email) WHERE team_id IS NOT NULL;', { intent: 'add-index', id: 'index-support-agent-email', params: { table: 'support_agent', columns: ['email'], unique: true, method: 'hash', where: 'team_id IS NOT NULL' } }],
+    ['CREATE INDEX USING … WHERE', 'CREATE INDEX ON support_agent USING hash (email) WHERE team_id IS NOT NULL;', { intent: 'add-index', id: 'index-support-agent-email', params: { table: 'support_agent', columns: ['email'], method: 'hash', where: 'team_id IS NOT NULL' } }],
+    ['CREATE UNIQUE INDEX', 'CREATE UNIQUE INDEX agent_email ON support_agent (email);', { intent: 'add-unique', id: 'unique-support-agent-email', params: { table: 'support_agent', columns: ['email'], name: 'agent_email' } }],
     ['ADD VALUE', "ALTER TYPE tier_level ADD VALUE 'platinum' AFTER 'gold';", { intent: 'add-enum-value', id: 'add-tier-level-platinum', params: { type: 'tier_level', value: 'platinum', after: 'gold' } }],
     ['DROP COLUMN', 'ALTER TABLE support_customer DROP COLUMN address;', { intent: 'drop-column', id: 'drop-support-customer-address', params: { table: 'support_customer', column: 'address' } }],
     ['DROP TABLE', 'DROP TABLE support_agent;', { intent: 'drop-table', id: 'drop-support-agent', params: { table: 'support_agent' } }],
@@ -50,6 +52,13 @@ describe('changesFromSql: one unsafe statement, one change', () => {
     expect(r.unmatched).toEqual([]);
     expect(r.changes.map(({ intent, params, id }) => ({ intent, params, id }))).toEqual([expected]);
     expect(r.changes[0]!.origins).toEqual([expect.objectContaining({ file: 'migrations/0002.sql', line: 1, column: 1 })]);
+    // Once the catalogue has the intent, the change file is valid for it as written.
+    const c = r.changes[0]!;
+    expect(c.plannable).toBe(Object.hasOwn(intents, c.intent));
+    if (c.plannable) {
+      const parsed = parseChangeFile(changeFileYaml(c), `changes/${c.id}.yaml`);
+      expect(parsed.ok ? [] : parsed.problems.map((p) => `${p.field}: ${p.message}`)).toEqual([]);
+    }
   });
 });
 
@@ -90,6 +99,8 @@ describe('changesFromSql: what yields nothing, several changes, or no intent', (
     ['a NOT NULL column without a default', "SET lock_timeout = '2s';\nALTER TABLE support_agent ADD COLUMN phone text NOT NULL;", /no intent plans this \(add-not-null-column\)/],
     ['a validated CHECK', "SET lock_timeout = '2s';\nALTER TABLE support_agent ADD CONSTRAINT e CHECK (email <> '');", /no intent plans this \(validate-constraint-separately\).*NOT VALID/],
     ['an expression index', 'CREATE INDEX ON support_agent (lower(email));', /expression index is not planned by add-index/],
+    ['a partial unique index', 'CREATE UNIQUE INDEX ON support_agent (email) WHERE team_id IS NOT NULL;', /partial or non-btree unique index is not planned by add-unique/],
+    ['a type change with a computed USING', "SET lock_timeout = '2s';\nALTER TABLE support_agent ALTER COLUMN team_id TYPE text USING 'team-' || team_id;", /converts support_agent\.team_id with a plain cast, not USING/],
     ['a safe statement missing only its lock_timeout', 'ALTER TABLE support_agent ADD COLUMN phone text;', /only the lock_timeout is missing; no phased plan is needed/],
   ])('lists %s as unmatched, with advice', (_name, sql, message) => {
     const r = fromSql(sql);

@@ -65,7 +65,8 @@ const LOCK_TIMEOUT_RULE = 'require-lock-timeout';
  * | ALTER TABLE … ALTER COLUMN c SET NOT NULL    | add-not-null       |
  * | ALTER TABLE … ADD … FOREIGN KEY (validated)  | add-foreign-key    |
  * | ALTER TABLE … ADD … UNIQUE                   | add-unique         |
- * | CREATE [UNIQUE] INDEX (not CONCURRENTLY)     | add-index          |
+ * | CREATE INDEX (not CONCURRENTLY)              | add-index          |
+ * | CREATE UNIQUE INDEX (not CONCURRENTLY)       | add-unique         |
  * | ALTER TYPE … ADD VALUE                       | add-enum-value     |
  * | ALTER TABLE … DROP COLUMN c                  | drop-column        |
  * | DROP TABLE t                                 | drop-table         |
@@ -186,8 +187,12 @@ function alterProposal(table: string, cmd: AstNode, flagged: (rule: string) => b
       if (!flagged('change-column-type')) return undefined;
       const def = (cmd.def as AstNode).ColumnDef as AstNode;
       const type = formatType(def.typeName as AstNode);
-      const using = def.raw_default ? { using: exprText(def.raw_default as AstNode) } : {};
-      return { slug: `change-${slug(table)}-${slug(column)}-type`, title: `Change ${table}.${column} to ${type}`, intent: 'change-column-type', params: { table, column, type, ...using } };
+      // change-column-type converts with a plain cast; any other USING expression needs a change written by hand.
+      const using = def.raw_default ? exprText(def.raw_default as AstNode) : undefined;
+      if (using !== undefined && using.replace(/\s+/g, '') !== `${column}::${type}`.replace(/\s+/g, '')) {
+        return { message: `change-column-type converts ${table}.${column} with a plain cast, not USING ${using}; write the shadow column, its sync and its backfill by hand, or convert the values first.` };
+      }
+      return { slug: `change-${slug(table)}-${slug(column)}-type`, title: `Change ${table}.${column} to ${type}`, intent: 'change-column-type', params: { table, column, type } };
     }
     case 'AT_SetNotNull':
       return flagged('set-not-null') ? { slug: `require-${slug(table)}-${slug(column)}`, title: `Make ${table}.${column} NOT NULL`, intent: 'add-not-null', params: { table, column } } : undefined;
@@ -195,7 +200,8 @@ function alterProposal(table: string, cmd: AstNode, flagged: (rule: string) => b
       if (c?.contype === 'CONSTR_FOREIGN' && flagged('validate-constraint-separately')) {
         const columns = names(c.fk_attrs);
         const references = { table: relationName(c.pktable as AstNode), ...(list(c.pk_attrs).length ? { columns: names(c.pk_attrs) } : {}) };
-        return { slug: `link-${slug(table)}-${columns.map(slug).join('-')}`, title: `Add a foreign key from ${table} (${columns.join(', ')}) to ${references.table}`, intent: 'add-foreign-key', params: { table, columns, references, ...(c.conname ? { name: c.conname } : {}) } };
+        const onDelete = ON_DELETE[String(c.fk_del_action)];
+        return { slug: `link-${slug(table)}-${columns.map(slug).join('-')}`, title: `Add a foreign key from ${table} (${columns.join(', ')}) to ${references.table}`, intent: 'add-foreign-key', params: { table, columns, references, ...(onDelete ? { onDelete } : {}), ...(c.conname ? { name: c.conname } : {}) } };
       }
       if (c?.contype === 'CONSTR_UNIQUE' && flagged('add-unique-without-index')) {
         const columns = names(c.keys);
@@ -207,6 +213,10 @@ function alterProposal(table: string, cmd: AstNode, flagged: (rule: string) => b
   }
 }
 
+/** libpg-query's fk_del_action codes; "a" (no action) is add-foreign-key's default. */
+const ON_DELETE: Record<string, string> = { r: 'restrict', c: 'cascade', n: 'set null', d: 'set default' };
+
+/** A plain index is add-index; a unique one on plain columns is add-unique (a concurrent unique index, then the constraint). */
 function indexProposal(n: AstNode): Proposal | { message: string } {
   const table = relationName(n.relation as AstNode);
   const elems = list(n.indexParams).map((p) => p.IndexElem as AstNode);
@@ -214,15 +224,21 @@ function indexProposal(n: AstNode): Proposal | { message: string } {
     return { message: `an expression index is not planned by add-index; build it with CREATE INDEX CONCURRENTLY outside a transaction, and drop it with DROP INDEX CONCURRENTLY to go back.` };
   }
   const columns = elems.map((e) => String(e.name));
+  const name = n.idxname ? { name: n.idxname } : {};
+  if (n.unique) {
+    if (n.whereClause || (n.accessMethod && n.accessMethod !== 'btree')) {
+      return { message: `a partial or non-btree unique index is not planned by add-unique; build it with CREATE UNIQUE INDEX CONCURRENTLY outside a transaction, and drop it with DROP INDEX CONCURRENTLY to go back.` };
+    }
+    return { slug: `unique-${slug(table)}-${columns.map(slug).join('-')}`, title: `Make (${columns.join(', ')}) unique in ${table}`, intent: 'add-unique', params: { table, columns, ...name } };
+  }
   const params = {
     table,
     columns,
-    ...(n.idxname ? { name: n.idxname } : {}),
-    ...(n.unique ? { unique: true } : {}),
+    ...name,
     ...(n.accessMethod && n.accessMethod !== 'btree' ? { method: n.accessMethod } : {}),
     ...(n.whereClause ? { where: exprText(n.whereClause as AstNode) } : {}),
   };
-  return { slug: `index-${slug(table)}-${columns.map(slug).join('-')}`, title: `Index ${table} (${columns.join(', ')})${n.unique ? ' uniquely' : ''}`, intent: 'add-index', params };
+  return { slug: `index-${slug(table)}-${columns.map(slug).join('-')}`, title: `Index ${table} (${columns.join(', ')})`, intent: 'add-index', params };
 }
 
 /** Findings grouped by the statement they are about (a finding may point inside its statement). */
