@@ -3,7 +3,7 @@ import { parseChangeFile } from '@switchback/core';
 import { schemaSql, seedSql } from '@switchback/example-support-desk';
 import type { Db } from '@switchback/engine';
 import { targets, type TestDatabase } from '../../../test-support/databases.js';
-import { runLifecycle, type LifecycleCase } from './intent-lifecycle.js';
+import { runLifecycle, type LifecycleCase } from './lifecycle-case.js';
 
 const S = 'desk';
 
