@@ -60,7 +60,7 @@ describe('extract-columns problems', () => {
     ['a missing column', { columns: ['adress'] }, () => {}, { code: 'column-not-found', field: 'params.columns[0]', message: /column "adress" does not exist in support_customer/ }],
     ['the key', { columns: ['id'] }, () => {}, { code: 'invalid-params', field: 'params.columns[0]', message: /is the key of support_customer/ }],
     ['a missing key column', { from: { table: 'support_customer', key: 'uid' } }, () => {}, { code: 'column-not-found', field: 'params.from.key', message: /column "uid" does not exist/ }],
-    ['a table that already exists', { into: { table: 'support_contract' } }, () => {}, { code: 'table-exists', field: 'params.into.table', message: /table "support_contract" already exists/ }],
+    ['a table that already exists', { into: { table: 'support_contract' } }, () => {}, { code: 'already-exists', field: 'params.into.table', message: /table "support_contract" already exists/ }],
     ['a composite key', {}, (s) => (s.tables.support_customer!.primaryKey = ['id', 'tenant']), { code: 'unsupported-key', field: 'params.from.table', message: /composite primary key/ }],
     ['a key that is also extracted', { into: { table: 'customer_address', key: 'address' } }, () => {}, { code: 'column-conflict', field: 'params.into.key', message: /also one of the extracted columns/ }],
   ];

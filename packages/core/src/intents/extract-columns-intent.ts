@@ -68,7 +68,7 @@ export function planExtractColumns(change: ExtractChange, schema: SchemaModel): 
   const intoKey = p.into.key ?? `${sql.bareName(p.from.table).split('_').pop()}_id`;
   const existing = findTable(schema, p.into.table);
   if (existing && key && !isReplan(existing, intoKey, key.type, columns)) {
-    problems.push({ code: 'table-exists', field: 'params.into.table', message: `table "${p.into.table}" already exists; extract-columns creates it. Name a new table, or drop the existing one first.` });
+    problems.push({ code: 'already-exists', field: 'params.into.table', message: `table "${p.into.table}" already exists; extract-columns creates it. Name a new table, or drop the existing one first.` });
   }
   if (columns.some((c) => c.name === intoKey)) problems.push({ code: 'column-conflict', field: 'params.into.key', message: `the new table's key "${intoKey}" is also one of the extracted columns; name another key with params.into.key.` });
   if (problems.length || !key) return { ok: false, problems };

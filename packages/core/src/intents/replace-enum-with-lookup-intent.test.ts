@@ -60,7 +60,7 @@ describe('replace-enum-with-lookup problems', () => {
     ['a missing column', { column: 'level' }, () => {}, { code: 'column-not-found', field: 'params.column', message: /column "level" does not exist in support_contract/ }],
     ['a column that is not an enum', { column: 'end_date' }, () => {}, { code: 'invalid-params', field: 'params.column', message: /is of type date, not an enum \(enums: tier_level\)/ }],
     ['a foreign-key column that exists', { fk: 'customer_id' }, () => {}, { code: 'column-conflict', field: 'params.fk', message: /already has a column "customer_id"/ }],
-    ['a lookup table that exists', { lookup: { table: 'support_customer' } }, () => {}, { code: 'table-exists', field: 'params.lookup.table', message: /already exists/ }],
+    ['a lookup table that exists', { lookup: { table: 'support_customer' } }, () => {}, { code: 'already-exists', field: 'params.lookup.table', message: /already exists/ }],
   ];
   it.each(cases)('reports %s at its field', (_name, params, mutate, expected) => {
     const schema = enumSchema();

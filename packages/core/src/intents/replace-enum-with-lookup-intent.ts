@@ -63,7 +63,7 @@ export function planReplaceEnum(change: EnumChange, schema: SchemaModel): PlanRe
     problems.push({ code: 'invalid-params', field: 'params.column', message: `${table.name}.${p.column} is of type ${column.type}, not an enum (enums: ${Object.keys(schema.enums).join(', ') || 'none'}). Only an enum column can be replaced by a lookup.` });
   }
   if (findColumn(table, fk)) problems.push({ code: 'column-conflict', field: p.fk ? 'params.fk' : 'params.column', message: `${table.name} already has a column "${fk}"; name the new foreign-key column with params.fk.` });
-  if (findTable(schema, p.lookup.table)) problems.push({ code: 'table-exists', field: 'params.lookup.table', message: `table "${p.lookup.table}" already exists; replace-enum-with-lookup creates it. Name a new table.` });
+  if (findTable(schema, p.lookup.table)) problems.push({ code: 'already-exists', field: 'params.lookup.table', message: `table "${p.lookup.table}" already exists; replace-enum-with-lookup creates it. Name a new table.` });
   if (table.primaryKey.length !== 1) problems.push({ code: 'unsupported-key', field: 'params.table', message: `${table.name} has ${table.primaryKey.length ? 'a composite' : 'no'} primary key; the backfill batches by a single-column key. Add one first.` });
   if (problems.length || !column) return { ok: false, problems };
   const key = findColumn(table, table.primaryKey[0]!)!;

@@ -45,7 +45,7 @@ describe('split-table problems', () => {
   const cases: [string, Record<string, unknown>, (s: SchemaModel) => void, { code: string; field: string; message: RegExp }][] = [
     ['a missing table', { table: 'contract' }, () => {}, { code: 'table-not-found', field: 'params.table', message: /table "contract" does not exist/ }],
     ['a predicate naming another column', { where: "level = 'platinum' AND tier IS NOT NULL" }, () => {}, { code: 'column-not-found', field: 'params.where', message: /names "level", which is not a column of support_contract/ }],
-    ['an existing table of another shape', { into: 'support_customer' }, () => {}, { code: 'table-exists', field: 'params.into', message: /already exists with other columns/ }],
+    ['an existing table of another shape', { into: 'support_customer' }, () => {}, { code: 'already-exists', field: 'params.into', message: /already exists with other columns/ }],
     ['no primary key', {}, (s) => (s.tables.support_contract!.primaryKey = []), { code: 'unsupported-key', field: 'params.table', message: /no primary key/ }],
   ];
   it.each(cases)('reports %s at its field', (_name, params, mutate, expected) => {

@@ -61,7 +61,7 @@ export function planSplitTable(change: SplitChange, schema: SchemaModel): PlanRe
   if (table.primaryKey.length !== 1) problems.push({ code: 'unsupported-key', field: 'params.table', message: `${table.name} has ${table.primaryKey.length ? 'a composite' : 'no'} primary key; split-table matches rows across both tables by a single-column key. Add one first.` });
   const existing = findTable(schema, p.into);
   if (existing && existing.columns.map((c) => c.name).join() !== table.columns.map((c) => c.name).join()) {
-    problems.push({ code: 'table-exists', field: 'params.into', message: `table "${p.into}" already exists with other columns; split-table creates it. Name a new table.` });
+    problems.push({ code: 'already-exists', field: 'params.into', message: `table "${p.into}" already exists with other columns; split-table creates it. Name a new table.` });
   }
   const unknown = [...p.where.matchAll(/"([^"]+)"|\b([a-z_][a-z0-9_$]*)\b(?!\s*\()/gi)]
     .map((m) => m[1] ?? m[2]!)

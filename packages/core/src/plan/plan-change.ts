@@ -5,7 +5,6 @@ import type { SchemaModel } from '../schema/schema-model.js';
 
 /** Plan a validated change against a schema. Pure: returns problems instead of throwing. */
 export function planChange(change: ChangeSpec, schema: SchemaModel): PlanResult {
-  // Each intent checks its own params' type; the union of all their planners is too wide for TypeScript.
-  const intent: IntentDef<unknown> = intents[change.intent];
-  return intent.plan(change, schema);
+  const intent: IntentDef<unknown> = intents[change.intent] as IntentDef<unknown>;
+  return intent.plan(change as never, schema);
 }
