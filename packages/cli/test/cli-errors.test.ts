@@ -186,7 +186,9 @@ describe.concurrent('bad options and arguments', () => {
 
   it.each([
     [['bogus-command'], /unknown command 'bogus-command'/],
-    [['plan'], /missing required argument 'file'/],
+    [['plan'], /plan needs a change file \(switchback plan changes\/0001-x.yaml\) or a migration/],
+    [['plan', 'x.yaml', '--from-sql', 'm.sql'], /give either a change file or --from-sql, not both/],
+    [['plan', 'x.yaml', '--write', 'changes'], /--write goes with --from-sql/],
     [['plan', 'x.yaml', '--bogus-option'], /unknown option '--bogus-option'/],
     [['demo', '--rows', 'abc'], /--rows must be a whole number from 10 to 100000000 \(got "abc"\)/],
     [['demo', '--mode', 'sideways'], /--mode must be both, trigger or app \(got "sideways"\)/],

@@ -5,35 +5,51 @@ import { ChangeFileError, planChange, problemAt, renderPlanMarkdown, renderPlanT
 import { getChange, PgliteDb, readSchema, SwitchbackError, type Db } from '@switchback/engine';
 import { readChangeFile } from '../change-arg.js';
 import { openTarget, outputOf, type GlobalOptions } from '../cli-context.js';
+import { planFromSql } from '../plan-from-sql.js';
 
 interface PlanOptions extends GlobalOptions {
   format?: 'text' | 'json' | 'markdown';
   schema?: string;
   verbose?: boolean;
+  fromSql?: string;
+  write?: string;
 }
 
 export function planCommand(program: Command): void {
   program
     .command('plan')
-    .argument('<file>', 'change file, e.g. changes/0001-contract-into-customer.yaml')
+    .argument('[file]', 'change file, e.g. changes/0001-contract-into-customer.yaml')
     .description('Print the phased plan for a change: per phase the forward and backward SQL, verification, gates, flags and the application changes.')
     .option('--format <format>', 'text (default), json, or markdown (a pull-request description with Mermaid diagrams)')
     .option('--schema <sql>', 'plan against this schema (a .sql file or a directory of migrations) instead of the database')
     .option('-v, --verbose', 'include SQL and code sketches in text output')
+    .option('--from-sql <migration>', 'turn an unsafe migration into change files (one per unsafe statement) and plan each')
+    .option('--write <dir>', 'with --from-sql: write the change files into <dir> (e.g. changes/) instead of only printing them')
     .addHelpText('after', `
 The plan is made against the schema of the target database (DATABASE_URL, or the
 embedded database in .switchback/), or against --schema. A change already in the
 ledger shows the plan stored when it was registered.
 
+With --from-sql, each statement switchback check flags becomes the change file
+of the intent that does it safely (RENAME COLUMN → rename-column, DROP TABLE →
+drop-table, ADD COLUMN + UPDATE … FROM + DROP TABLE → move-columns, …), printed
+with its plan. Already-safe statements produce nothing; statements no intent
+plans are listed with what to do instead (exit code 1).
+
 Examples:
   switchback plan changes/0001-contract-into-customer.yaml
   switchback plan changes/0001-contract-into-customer.yaml --format markdown > PLAN.md
-  switchback plan changes/0001-contract-into-customer.yaml --schema migrations/ --json`)
-    .action(async (file: string, options: PlanOptions, cmd: Command) => {
+  switchback plan changes/0001-contract-into-customer.yaml --schema migrations/ --json
+  switchback plan --from-sql migrations/0002_merge.sql --schema migrations/0001_init.sql --write changes/`)
+    .action(async (file: string | undefined, options: PlanOptions, cmd: Command) => {
       const o = { ...cmd.optsWithGlobals<PlanOptions>(), ...options };
       const format = o.json ? 'json' : (o.format ?? 'text');
       if (!['text', 'json', 'markdown'].includes(format)) throw new SwitchbackError(`--format must be text, json or markdown (got "${format}").`);
-      const { spec, text } = readChangeFile(file);
+      if (!file === !o.fromSql) throw new SwitchbackError(file ? `give either a change file or --from-sql, not both.` : `plan needs a change file (switchback plan changes/0001-x.yaml) or a migration (switchback plan --from-sql migrations/0002.sql).`);
+      if (o.write && !o.fromSql) throw new SwitchbackError(`--write goes with --from-sql; a change file is already written.`);
+      if (o.fromSql) return planFromSql(o.fromSql, { format: format as 'text', verbose: !!o.verbose, ...(o.write ? { write: o.write } : {}) }, () => schemaDatabase(o), outputOf(o));
+      // Exactly one of file and --from-sql was given (checked above).
+      const { spec, text } = readChangeFile(file!);
       const plan = await makePlan(o, spec, text);
       const out = outputOf(o);
       if (format === 'json') out.out(JSON.stringify(plan, null, 2));

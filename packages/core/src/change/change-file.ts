@@ -1,6 +1,12 @@
 import { isMap, isNode, isScalar, isSeq, LineCounter, parseAllDocuments, type Node as YamlNode } from 'yaml';
 import { z } from 'zod';
 import { changeEnvelope, moveColumnsParams, type ChangeSpec, type IntentKind } from './change-spec.js';
+import { mergeTablesParams } from '../intents/merge-tables-intent.js';
+import { dropColumnParams } from '../intents/drop-column-intent.js';
+import { dropTableParams } from '../intents/drop-table-intent.js';
+import { extractColumnsParams } from '../intents/extract-columns-intent.js';
+import { splitTableParams } from '../intents/split-table-intent.js';
+import { replaceEnumWithLookupParams } from '../intents/replace-enum-with-lookup-intent.js';
 
 /** One thing wrong with a change file, at a 1-based line and column; `field` is e.g. `params.columns[1]`. */
 export interface ChangeFileProblem {
@@ -26,10 +32,18 @@ export class ChangeFileError extends Error {
 export type ParseResult = { ok: true; change: ChangeSpec } | { ok: false; problems: ChangeFileProblem[] };
 
 /** The schema for each intent's `params`; a new intent without one does not compile. */
-const intentParams = { 'move-columns': moveColumnsParams } satisfies Record<IntentKind, z.ZodType>;
+const intentParams = {
+  'move-columns': moveColumnsParams,
+  'merge-tables': mergeTablesParams,
+  'drop-column': dropColumnParams,
+  'drop-table': dropTableParams,
+  'extract-columns': extractColumnsParams,
+  'split-table': splitTableParams,
+  'replace-enum-with-lookup': replaceEnumWithLookupParams,
+} satisfies Record<IntentKind, z.ZodType>;
 
 /** Nouns for lists whose element type a reader would not guess from "a list". */
-const listNouns: Record<string, string> = { columns: 'column names', rollout: 'percentages', versions: 'versions' };
+const listNouns: Record<string, string> = { columns: 'column names', drop: 'column names', rollout: 'percentages', versions: 'versions' };
 
 /** Hints appended to the yaml library's messages for the mistakes people make most. */
 const yamlHints: Record<string, string> = {
@@ -121,7 +135,7 @@ function parse(text: string, file: string): ParseResult {
   const e = envelope.data;
   return {
     ok: true,
-    change: { id: e.id ?? base, file, title: e.title, intent: e.intent, sync: e.sync, params: params.data, execution: e.execution },
+    change: { id: e.id ?? base, file, title: e.title, intent: e.intent, sync: e.sync, params: params.data, execution: e.execution } as ChangeSpec,
   };
 }
 

@@ -1,5 +1,11 @@
 import { z } from 'zod';
 import { parseDuration } from '../util/duration.js';
+import type { MergeTablesParams } from '../intents/merge-tables-intent.js';
+import type { DropColumnParams } from '../intents/drop-column-intent.js';
+import type { DropTableParams } from '../intents/drop-table-intent.js';
+import type { ExtractColumnsParams } from '../intents/extract-columns-intent.js';
+import type { SplitTableParams } from '../intents/split-table-intent.js';
+import type { ReplaceEnumWithLookupParams } from '../intents/replace-enum-with-lookup-intent.js';
 
 /** Current version of the change-file format. */
 export const CHANGE_FILE_VERSION = 1;
@@ -10,7 +16,7 @@ export const DEFAULT_TARGET_BATCH_MS = 100;
 export const DEFAULT_LOCK_RETRIES = 10;
 export const DEFAULT_PROPAGATION_MS = 5_000;
 
-const identifier = z
+export const identifier = z
   .string()
   .min(1)
   .max(63, 'PostgreSQL names are at most 63 bytes')
@@ -35,7 +41,7 @@ export const duration = z
     return ms;
   });
 
-const flagName = z
+export const flagName = z
   .string()
   .regex(/^[A-Z][A-Za-z0-9]*$/, 'flag names are PascalCase verb phrases, e.g. ReadContractDetailsFromCustomer');
 
@@ -109,7 +115,15 @@ export const changeEnvelope = z.strictObject({
   version: z.literal(CHANGE_FILE_VERSION, { message: `version must be ${CHANGE_FILE_VERSION}` }),
   id: changeId.optional(),
   title: z.string().min(1),
-  intent: z.enum(['move-columns']),
+  intent: z.enum([
+    'move-columns',
+    'merge-tables',
+    'drop-column',
+    'drop-table',
+    'extract-columns',
+    'split-table',
+    'replace-enum-with-lookup',
+  ]),
   sync: z.enum(['trigger', 'app']).default('trigger'),
   params: z.unknown(),
   execution: executionSettings,
@@ -117,13 +131,24 @@ export const changeEnvelope = z.strictObject({
 
 export type IntentKind = z.output<typeof changeEnvelope>['intent'];
 
-/** A validated change file. */
-export interface ChangeSpec {
+/** Each intent's validated params, by kind. */
+export interface IntentParams {
+  'move-columns': MoveColumnsParams;
+  'merge-tables': MergeTablesParams;
+  'drop-column': DropColumnParams;
+  'drop-table': DropTableParams;
+  'extract-columns': ExtractColumnsParams;
+  'split-table': SplitTableParams;
+  'replace-enum-with-lookup': ReplaceEnumWithLookupParams;
+}
+
+interface ChangeBase {
   id: string;
   file: string;
   title: string;
-  intent: 'move-columns';
   sync: 'trigger' | 'app';
-  params: MoveColumnsParams;
   execution: ExecutionSettings;
 }
+
+/** A validated change file: the envelope, and the params of its intent. */
+export type ChangeSpec = { [K in IntentKind]: ChangeBase & { intent: K; params: IntentParams[K] } }[IntentKind];

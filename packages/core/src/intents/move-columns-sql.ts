@@ -18,6 +18,8 @@ export interface MoveShape {
   columns: { name: string; type: string }[];
   /** Whether a catch-up may insert source rows (no other required column). */
   canInsertSource: boolean;
+  /** Trigger names, when a shape is used in reverse (extract-columns) and the defaults would mislead. */
+  names?: { toNew: string; toOld: string };
 }
 
 /** Transaction-local setting that stops the two sync triggers echoing each other. */
@@ -29,6 +31,7 @@ const assign = (m: MoveShape, from: string) => m.columns.map((c) => `${ident(c.n
 
 /** Object names, shortened to fit PostgreSQL's 63-byte identifiers. */
 export function syncNames(m: MoveShape): { toNew: string; toOld: string } {
+  if (m.names) return m.names;
   const base = m.change.length > 50 ? m.change.slice(0, 50) : m.change;
   return { toNew: `${base}__to_new`, toOld: `${base}__to_old` };
 }
@@ -105,7 +108,7 @@ export function dropTriggerSql(m: MoveShape, which: 'toNew' | 'toOld'): string {
 DROP FUNCTION IF EXISTS switchback.${ident(name)}();`;
 }
 
-function bounds(table: string, key: string, keyType: string) {
+export function bounds(table: string, key: string, keyType: string) {
   const K = ident(key);
   return {
     boundSql: `SELECT min(${K})::text AS lo, max(${K})::text AS hi, count(*)::int AS n FROM (SELECT ${K} FROM ${qualified(table)} WHERE ${K} > $1::${keyType} ORDER BY ${K} LIMIT $2) AS b`,
@@ -113,7 +116,7 @@ function bounds(table: string, key: string, keyType: string) {
   };
 }
 
-function estimate(table: string): string {
+export function estimate(table: string): string {
   return `SELECT CASE WHEN c.reltuples >= 0 THEN c.reltuples::bigint ELSE (SELECT count(*) FROM ${qualified(table)}) END AS n FROM pg_class c WHERE c.oid = ${literal(qualified(table))}::regclass`;
 }
 
@@ -219,15 +222,15 @@ export function triggerMissingSql(table: string, trigger: string): string {
 }
 
 /** Retired data goes to a schema of the change's own, so index and constraint names never collide. */
-export function archiveSchema(m: MoveShape): string {
+export function archiveSchema(m: Pick<MoveShape, 'change'>): string {
   return `switchback_archive__${m.change}`.slice(0, 63);
 }
 
-const bareName = (table: string) => (table.includes('.') ? table.slice(table.indexOf('.') + 1) : table);
-const homeSchema = (table: string) => (table.includes('.') ? table.slice(0, table.indexOf('.')) : 'public');
+export const bareName = (table: string) => (table.includes('.') ? table.slice(table.indexOf('.') + 1) : table);
+export const homeSchema = (table: string) => (table.includes('.') ? table.slice(0, table.indexOf('.')) : 'public');
 
 /** Move the source table out of the application's way, data and indexes intact. */
-export function archiveTableSql(m: MoveShape): { forward: string; backward: string } {
+export function archiveTableSql(m: Pick<MoveShape, 'change' | 'source'>): { forward: string; backward: string } {
   const A = ident(archiveSchema(m));
   return {
     forward: `CREATE SCHEMA IF NOT EXISTS ${A};

@@ -110,6 +110,7 @@ function writesText(writes: Arrow[], role: (t: string) => string): string {
   const app = writes.filter((a) => !a.stopped && a.via !== 'trigger' || (a.via === 'trigger' && !writes.some((o) => o.stopped && o.table === a.table)));
   const live = app.map((a) => role(a.table) + (a.via ? ` (${viaText(a)})` : ''));
   const stopped = writes.filter((a) => a.stopped).map((a) => role(a.table) + (writes.some((o) => o.via === 'trigger' && o.table === a.table) ? ' kept current by trigger' : ' stopped'));
+  if (!live.length) return stopped.join(', ');
   return live.join(' + ') + (stopped.length ? ` only (${stopped.join(', ')})` : '');
 }
 
@@ -157,6 +158,7 @@ function mermaid(c: Chart): string {
 }
 
 function shapeDiagram(tables: TableShape[], plan: Plan, colours: Map<string, string>): string {
+  if (!tables.length) return '_No table of this change remains in place._';
   const c = chart();
   for (const t of tables) {
     const added = new Set(t.added ?? []);

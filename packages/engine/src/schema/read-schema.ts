@@ -26,5 +26,13 @@ SELECT n.nspname AS schema, c.relname AS table, a.attname AS column, format_type
     t.columns.push({ name: r.column, type: r.type, nullable: !r.notnull, default: r.def, generated: r.generated });
     if (r.pk) t.primaryKey.push(r.column);
   }
-  return { tables };
+  // Enum types by the name format_type gives their columns (qualified when outside the search path).
+  const { rows: enumRows } = await db.query<{ type: string; labels: string[] }>(`
+SELECT format_type(t.oid, NULL) AS type, array_agg(e.enumlabel::text ORDER BY e.enumsortorder) AS labels
+  FROM pg_type t
+  JOIN pg_namespace n ON n.oid = t.typnamespace
+  JOIN pg_enum e ON e.enumtypid = t.oid
+ WHERE n.nspname NOT IN ('pg_catalog', 'information_schema', 'switchback')
+ GROUP BY t.oid`);
+  return { tables, enums: Object.fromEntries(enumRows.map((r) => [r.type, r.labels])) };
 }

@@ -1,0 +1,76 @@
+import { describe, expect, it } from 'vitest';
+import { changeOf, mustPlan, planOf } from '../../test/intent-fixture.js';
+import { seedSchema } from '../../test/seed-fixture.js';
+import { allSteps, MOVE_COLUMNS_PHASES } from '../plan/plan.js';
+import { renderPlanMarkdown } from '../plan/render-plan-markdown.js';
+import { renderPlanText } from '../plan/render-plan-text.js';
+import type { SchemaModel } from '../schema/schema-model.js';
+
+const split = (params: Record<string, unknown> = {}, sync: 'trigger' | 'app' = 'trigger') =>
+  changeOf('split-table', { table: 'support_contract', into: 'platinum_contract', where: "tier = 'platinum'", ...params }, { id: '0006-split-platinum', title: 'Platinum contracts in their own table', sync });
+
+describe('split-table plan', () => {
+  it('has the six phases: create like the table, sync, copy, read-switch, write the new table, delete the moved rows', () => {
+    const plan = mustPlan(split());
+    expect(plan.phases.map((p) => p.id)).toEqual([...MOVE_COLUMNS_PHASES]);
+    expect((plan.phases[0]!.forward[0] as { sql: string }).sql).toBe('CREATE TABLE IF NOT EXISTS "platinum_contract" (LIKE "support_contract" INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING INDEXES);');
+    expect(plan.flags.map((f) => f.name)).toEqual(['ReadPlatinumContractFromOwnTable']);
+    expect(plan.phases[5]!.forward.map((s) => s.kind)).toEqual(['sql', 'backfill', 'flag']);
+    const del = plan.phases[5]!.forward[1]!;
+    expect(del.kind === 'backfill' && del.backfill.batchSql).toBe(`DELETE FROM "support_contract" WHERE "id" BETWEEN $1::bigint AND $2::bigint AND (tier = 'platinum')`);
+  });
+
+  it('evaluates the predicate on the trigger row by its column names', () => {
+    const sql = (mustPlan(split()).phases[1]!.forward[0] as { sql: string }).sql;
+    expect(sql).toContain(`EXISTS (SELECT 1 FROM (SELECT (NEW).*) AS r WHERE (tier = 'platinum'))`);
+    expect(sql).toContain('ON CONFLICT ("id") DO UPDATE SET');
+  });
+
+  it('copies the rows back on the way back from contract, with a checksum, and has unique step ids', () => {
+    const plan = mustPlan(split());
+    const back = plan.phases[5]!.backward.at(-1)!;
+    expect(back.kind === 'backfill' && back.backfill.verification?.kind).toBe('range-checksum');
+    const ids = allSteps(plan).map((s) => s.id);
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+
+  it('matches the golden files', async () => {
+    const plan = mustPlan(split({ oldVersions: { app: 'support-desk', versions: ['1'] } }));
+    await expect(renderPlanText(plan, { verbose: true })).toMatchFileSnapshot('./__golden__/split-table.txt');
+    await expect(renderPlanMarkdown(plan)).toMatchFileSnapshot('./__golden__/split-table.md');
+  });
+});
+
+describe('split-table problems', () => {
+  const cases: [string, Record<string, unknown>, (s: SchemaModel) => void, { code: string; field: string; message: RegExp }][] = [
+    ['a missing table', { table: 'contract' }, () => {}, { code: 'table-not-found', field: 'params.table', message: /table "contract" does not exist/ }],
+    ['a predicate naming another column', { where: "level = 'platinum' AND tier IS NOT NULL" }, () => {}, { code: 'column-not-found', field: 'params.where', message: /names "level", which is not a column of support_contract/ }],
+    ['an existing table of another shape', { into: 'support_customer' }, () => {}, { code: 'already-exists', field: 'params.into', message: /already exists with other columns/ }],
+    ['no primary key', {}, (s) => (s.tables.support_contract!.primaryKey = []), { code: 'unsupported-key', field: 'params.table', message: /no primary key/ }],
+  ];
+  it.each(cases)('reports %s at its field', (_name, params, mutate, expected) => {
+    const schema = seedSchema();
+    mutate(schema);
+    const r = planOf(split(params), schema);
+    const problem = r.ok ? undefined : r.problems[0];
+    expect(problem).toMatchObject({ code: expected.code, field: expected.field });
+    expect(problem?.message).toMatch(expected.message);
+  });
+
+  it.each([
+    ["tier = 'platinum' AND end_date > current_date - interval '30 days'"],
+    ["lower(tier) IN ('platinum', 'gold') OR end_date IS NULL"],
+    ['"tier" IS NOT DISTINCT FROM \'x\''],
+  ])('accepts predicates over the columns: %s', (where) => {
+    expect(planOf(split({ where })).ok).toBe(true);
+  });
+
+  it.each([["tier = 'x'; DROP TABLE support_customer"], ["tier = 'x' -- comment"]])('rejects a predicate that is more than one expression: %s', (where) => {
+    expect(() => split({ where })).toThrow(/one boolean expression/);
+  });
+
+  it('refuses sync: app', () => {
+    const r = planOf(split({}, 'app'));
+    expect(r.ok ? [] : r.problems.map((p) => p.field)).toEqual(['sync']);
+  });
+});
