@@ -20,6 +20,7 @@ export { defaultFlags } from './intents/move-columns-intent.js';
 export { ident, literal, qualified } from './util/sql.js';
 export { parseDuration, formatDuration } from './util/duration.js';
 export { canonicalJson } from './util/canonical-json.js';
+export { compareAppVersions, parseAppVersion, isOrderedAppVersion, type AppVersion } from './util/app-version.js';
 export { renderPlanText } from './plan/render-plan-text.js';
 export { renderPlanMarkdown } from './plan/render-plan-markdown.js';
 export { loadSqlParser, parseSql, buildSchema, checkMigration, checkSql, rules, formatReport, isCheckFormat, CHECK_FORMATS, CHECK_JSON_VERSION, type SqlFile, type SqlStatement, type SqlSyntaxError, type SqlSource, type CheckSqlInput, type CheckSqlResult, type CheckReport, type Finding, type Impact, type Severity, type LockMode, type Rule, type RuleContext, type CheckFormat } from './rules/check-api.js';

@@ -27,7 +27,10 @@ export { registerChange, planHash, PlanProblemsError } from './executor/register
 export { advance, rollback, DEFAULT_PROPAGATION_MS, type ExecutorOptions, type TransitionResult, type Transition } from './executor/executor.js';
 export type { ExecutorEvent } from './executor/executor-events.js';
 export { changeStatus, allStatuses, type ChangeStatus } from './executor/status.js';
-export { evaluateGates, gatesPass, type GateResult, type GateVerdict } from './executor/gates.js';
+export { evaluateGates, gatesPass, type GateResult, type GateVerdict, type GateContext } from './executor/gates.js';
+export { promQueryNumber, PrometheusQueryError, safeUrl, DEFAULT_PROMETHEUS_TIMEOUT_MS } from './gates/prometheus-client.js';
+export { histogramQuantile, mergeHistograms, type LatencyHistogram } from './gates/latency-histogram.js';
+export { stateSince } from './gates/gate-window.js';
 export { runVerification, type VerificationResult, type Mismatch } from './executor/verify.js';
 export { withLockRetry, backoffDelay, isRetryable, type RetryPolicy } from './executor/run-sql-step.js';
 export { runBackfill, type BackfillProgress, type BackfillResult } from './backfill/backfill-runner.js';
