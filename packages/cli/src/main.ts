@@ -9,6 +9,7 @@ import { planCommand } from './commands/plan-command.js';
 import { rollbackCommand } from './commands/rollback-command.js';
 import { statusCommand } from './commands/status-command.js';
 import { verifyLedgerCommand } from './commands/verify-ledger-command.js';
+import { watchCommand } from './commands/watch-command.js';
 
 export const VERSION = '0.1.0';
 
@@ -31,7 +32,7 @@ Quick start:
   switchback status                                where every change stands
   switchback rollback 0001-x --to backfill         go back, losing nothing`);
   program.exitOverride();
-  for (const add of [checkCommand, planCommand, advanceCommand, rollbackCommand, statusCommand, flagCommand, verifyLedgerCommand, demoCommand]) add(program);
+  for (const add of [checkCommand, planCommand, advanceCommand, rollbackCommand, statusCommand, flagCommand, verifyLedgerCommand, demoCommand, watchCommand]) add(program);
   return program;
 }
 

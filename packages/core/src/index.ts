@@ -24,3 +24,6 @@ export { compareAppVersions, parseAppVersion, isOrderedAppVersion, type AppVersi
 export { renderPlanText } from './plan/render-plan-text.js';
 export { renderPlanMarkdown } from './plan/render-plan-markdown.js';
 export { loadSqlParser, parseSql, buildSchema, checkMigration, checkSql, rules, formatReport, isCheckFormat, CHECK_FORMATS, CHECK_JSON_VERSION, type SqlFile, type SqlStatement, type SqlSyntaxError, type SqlSource, type CheckSqlInput, type CheckSqlResult, type CheckReport, type Finding, type Impact, type Severity, type LockMode, type Rule, type RuleContext, type CheckFormat } from './rules/check-api.js';
+export { policySchema, DEFAULT_POLICY, POLICY_VERSION, POLICY_FILE, DEFAULT_APPROVER_ROLE, DEFAULT_MAX_STEP_PERCENT, DEFAULT_ROLLOUT_SOAK_MS, DEFAULT_MIN_CALLS, DEFAULT_MAX_MISMATCH_RATE, DEFAULT_MAX_ERROR_RATE, DEFAULT_ROLLBACK_MISMATCH_RATE, DEFAULT_ROLLBACK_ERROR_RATE, DEFAULT_ROLLBACK_WINDOW_MS, type Policy, type PolicyRule, type ApprovalRule, type TransitionKind, type Weekday } from './policy/policy.js';
+export { decideTransition, transitionName, localTime, type PolicyActor, type PolicyDecision, type TransitionRequest } from './policy/policy-decision.js';
+export { parsePolicyFile, type PolicyParseResult } from './policy/policy-file.js';

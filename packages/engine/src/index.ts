@@ -35,3 +35,22 @@ export { runVerification, type VerificationResult, type Mismatch } from './execu
 export { withLockRetry, backoffDelay, isRetryable, type RetryPolicy } from './executor/run-sql-step.js';
 export { runBackfill, type BackfillProgress, type BackfillResult } from './backfill/backfill-runner.js';
 export { updateFlag, FlagNotFoundError, type FlagUpdate } from './ledger/flag-store.js';
+export { runWatcher, watchTick, DEFAULT_WATCH_INTERVAL_MS, DEFAULT_FOLLOWER_POLL_MS, DEFAULT_REPEAT_MS, type WatcherOptions, type WatchReport } from './watch/watcher.js';
+export { watchChange, type WatchDecision, type WatchContext } from './watch/watch-change.js';
+export { rolloutGates, rollbackRules } from './watch/watch-rules.js';
+export { systemClock, type Clock } from './watch/clock.js';
+export { currentLeader } from './watch/leader-lock.js';
+export { webhookNotifier, allNotifiers, slackMessage, webhookLabel, DEFAULT_WEBHOOK_TIMEOUT_MS, type Notice, type Notifier } from './watch/notifier.js';
+export {
+  openApprovalRequest,
+  answerApprovalRequest,
+  listApprovalRequests,
+  getApprovalRequest,
+  ApprovalRequestNotFoundError,
+  SelfApprovalError,
+  RequestAnsweredError,
+  ApprovalRoleError,
+  type ApprovalRequest,
+  type NewApprovalRequest,
+  type ApprovalAnswer,
+} from './ledger/approval-store.js';
