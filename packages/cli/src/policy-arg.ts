@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import { ChangeFileError, DEFAULT_POLICY, parsePolicyFile, POLICY_FILE, type Policy } from '@switchback/core';
+import { ChangeFileError, DEFAULT_POLICY, parsePolicyFile, POLICY_FILE, type Policy, type PolicyActor } from '@switchback/core';
 
 /** The policy in force: `--policy FILE`, else ./switchback.policy.yaml when present, else the default policy. */
 export function loadPolicy(file: string | undefined): { policy: Policy; source: string } {
@@ -15,4 +15,27 @@ export function loadPolicy(file: string | undefined): { policy: Policy; source: 
   const r = parsePolicyFile(text, path);
   if (!r.ok) throw new ChangeFileError(r.problems);
   return { policy: r.policy, source: path };
+}
+
+/** Options of commands that act under the policy. */
+export interface ActorOptions {
+  role?: string;
+  agent?: boolean;
+  policy?: string;
+}
+
+/** Who acts, as the policy sees it: an agent (--agent or SWITCHBACK_ACTOR_KIND=agent) or a human with an optional role. */
+export function policyActor(o: ActorOptions, name: string): PolicyActor {
+  if (o.agent || process.env.SWITCHBACK_ACTOR_KIND === 'agent') return { kind: 'agent', name };
+  return { kind: 'human', name, ...(o.role ? { role: o.role } : {}) };
+}
+
+/**
+ * The policy `advance` and `rollback` enforce: only one the repository has
+ * (a file, or --policy). Without one, people act as before; the watcher
+ * still follows the default policy.
+ */
+export function enforcedPolicy(o: ActorOptions): Policy | undefined {
+  if (!o.policy && !fs.existsSync(POLICY_FILE)) return undefined;
+  return loadPolicy(o.policy).policy;
 }

@@ -27,3 +27,4 @@ export { loadSqlParser, parseSql, buildSchema, checkMigration, checkSql, rules, 
 export { policySchema, DEFAULT_POLICY, POLICY_VERSION, POLICY_FILE, DEFAULT_APPROVER_ROLE, DEFAULT_MAX_STEP_PERCENT, DEFAULT_ROLLOUT_SOAK_MS, DEFAULT_MIN_CALLS, DEFAULT_MAX_MISMATCH_RATE, DEFAULT_MAX_ERROR_RATE, DEFAULT_ROLLBACK_MISMATCH_RATE, DEFAULT_ROLLBACK_ERROR_RATE, DEFAULT_ROLLBACK_WINDOW_MS, type Policy, type PolicyRule, type ApprovalRule, type TransitionKind, type Weekday } from './policy/policy.js';
 export { decideTransition, transitionName, localTime, type PolicyActor, type PolicyDecision, type TransitionRequest } from './policy/policy-decision.js';
 export { parsePolicyFile, type PolicyParseResult } from './policy/policy-file.js';
+export { withArticle } from './util/names.js';

@@ -7,6 +7,7 @@ export * from './errors.js';
 export { migrateLedger, LEDGER_VERSION, LEDGER_MIGRATIONS } from './ledger/ledger-migrations.js';
 export {
   appendEvent,
+  activePhaseRun,
   readEvents,
   verifyLedger,
   getChange,
@@ -54,3 +55,4 @@ export {
   type NewApprovalRequest,
   type ApprovalAnswer,
 } from './ledger/approval-store.js';
+export { enforcePolicy, forwardTransitions, backwardTransitions, PolicyRefusedError, ApprovalRequiredError } from './policy/policy-guard.js';

@@ -39,3 +39,12 @@ rollout:
     expect(!r.ok && r.problems[0]!.message).toContain('version must be 1');
   });
 });
+
+describe('the example policy', () => {
+  it('is valid', async () => {
+    const fs = await import('node:fs');
+    const file = new URL('../../../../examples/support-desk/switchback.policy.yaml', import.meta.url);
+    const r = parsePolicyFile(fs.readFileSync(file, 'utf8'), 'switchback.policy.yaml');
+    expect(r.ok ? [] : r.problems).toEqual([]);
+  });
+});

@@ -1,4 +1,4 @@
-import { formatDuration, type ApprovalGate, type HumanSignalsGate } from '@switchback/core';
+import { formatDuration, withArticle, type ApprovalGate, type HumanSignalsGate } from '@switchback/core';
 import type { Queryable } from '../db/db.js';
 import type { Verdict } from './verdict.js';
 
@@ -21,8 +21,8 @@ export async function evaluateApprovalGate(db: Queryable, g: ApprovalGate, chang
   if (approved) return { verdict: 'pass', detail: `approved by ${approved.answered_by} (${g.role}) in request #${approved.id}`, evidence };
   const latest = rows[0];
   if (latest?.status === 'rejected') return { verdict: 'fail', detail: `request #${latest.id} was rejected by ${latest.answered_by}${latest.answered_role ? ` (${latest.answered_role})` : ''}`, evidence };
-  if (latest?.status === 'open') return { verdict: 'fail', detail: `waiting for a ${g.role} to answer request #${latest.id} (asked by ${latest.asked_by})`, evidence };
-  return { verdict: 'fail', detail: `needs approval by a ${g.role}; ask with: switchback ask ${change} --transition ${transition}`, evidence };
+  if (latest?.status === 'open') return { verdict: 'fail', detail: `waiting for ${withArticle(g.role)} to answer request #${latest.id} (asked by ${latest.asked_by})`, evidence };
+  return { verdict: 'fail', detail: `needs approval by ${withArticle(g.role)}; ask with: switchback ask ${change} --transition ${transition}`, evidence };
 }
 
 /** Passes when no negative signal of at least `minSeverity` correlated with the change in the window. */

@@ -1,3 +1,4 @@
+import { withArticle } from '@switchback/core';
 import type { Db, Queryable } from '../db/db.js';
 import { SwitchbackError } from '../errors.js';
 import { appendEvent } from './ledger-store.js';
@@ -52,7 +53,7 @@ export class ApprovalRoleError extends SwitchbackError {
     readonly required: string,
     readonly given: string | undefined,
   ) {
-    super(`Request #${request} needs an answer from a ${required}${given ? `; you answer as ${given}` : ''}. Answer with --role ${required} if you hold that role, or ask a ${required} to answer.`);
+    super(`Request #${request} needs an answer from ${withArticle(required)}${given ? `; you answer as ${given}` : ''}. Answer with --role ${required} if you hold that role, or ask ${withArticle(required)} to answer.`);
   }
 }
 

@@ -1,4 +1,4 @@
-import { decideTransition, transitionName, type Gate, type Phase, type Policy, type PolicyActor, type TransitionRequest } from '@switchback/core';
+import { decideTransition, transitionName, withArticle, type Gate, type Phase, type Policy, type PolicyActor, type TransitionRequest } from '@switchback/core';
 import type { Db } from '../db/db.js';
 import { ExecutorBusyError, isSwitchbackError } from '../errors.js';
 import { advance, rollback } from '../executor/executor.js';
@@ -82,7 +82,7 @@ export async function watchChange(db: Db, change: ChangeRow, ctx: WatchContext):
   if (!decision.allowed) {
     return { ...base, action: 'refused', transition: name, reason: `${decision.message}${decision.allowedBy.length ? ` (allowed: ${decision.allowedBy.join(', ')})` : ''}` };
   }
-  const approvals: Gate[] = decision.approvals.map((a) => ({ id: `approval-${a.role}`, kind: 'approval', description: `a ${a.role} approved ${name}`, role: a.role }));
+  const approvals: Gate[] = decision.approvals.map((a) => ({ id: `approval-${a.role}`, kind: 'approval', description: `${withArticle(a.role)} approved ${name}`, role: a.role }));
   const results = await evaluateGates(db, [...gates, ...approvals], { ...gateCtx, transition: name });
   const [evidenceGates, approvalGates] = [results.slice(0, gates.length), results.slice(gates.length)];
   const failing = summary(evidenceGates, ['fail']);
@@ -100,7 +100,7 @@ export async function watchChange(db: Db, change: ChangeRow, ctx: WatchContext):
       {
         change: change.id,
         transition: name,
-        question: `Take ${change.id} to ${name}? Every gate passes; the policy asks a ${role} to approve.`,
+        question: `Take ${change.id} to ${name}? Every gate passes; the policy asks ${withArticle(role)} to approve.`,
         options: ['approve', 'reject'],
         evidence: { gates: evidenceGates.map((g) => ({ id: g.id, verdict: g.verdict, detail: g.detail })) },
         askedBy: ctx.actor,
@@ -108,7 +108,7 @@ export async function watchChange(db: Db, change: ChangeRow, ctx: WatchContext):
       },
       ctx.now,
     );
-    return { ...base, gates: results, action: 'asked', transition: name, reason: `waiting for a ${role} to approve request #${request.id}: switchback approve ${request.id} --as NAME --role ${role}`, request: request.id };
+    return { ...base, gates: results, action: 'asked', transition: name, reason: `waiting for ${withArticle(role)} to approve request #${request.id}: switchback approve ${request.id} --as NAME --role ${role}`, request: request.id };
   }
   return takeForward(db, change, name, results, ctx);
 }
