@@ -28,3 +28,6 @@ export { policySchema, DEFAULT_POLICY, POLICY_VERSION, POLICY_FILE, DEFAULT_APPR
 export { decideTransition, transitionName, localTime, type PolicyActor, type PolicyDecision, type TransitionRequest } from './policy/policy-decision.js';
 export { parsePolicyFile, type PolicyParseResult } from './policy/policy-file.js';
 export { withArticle } from './util/names.js';
+export { classifySignal, termMatches, type SignalClass, type Polarity } from './signals/classify-signal.js';
+export { changeTerms } from './signals/change-terms.js';
+export { parseCsv, parseSignalExport, signalsFromRecords, type SignalInput, type ImportProblem, type ImportResult } from './signals/signal-import.js';

@@ -56,3 +56,5 @@ export {
   type ApprovalAnswer,
 } from './ledger/approval-store.js';
 export { enforcePolicy, forwardTransitions, backwardTransitions, PolicyRefusedError, ApprovalRequiredError } from './policy/policy-guard.js';
+export { recordSignals, correlate, CORRELATION_THRESHOLD, RECENT_TRANSITION_MS, type RecordedSignal, type Correlation } from './signals/signal-store.js';
+export { flagStateAt, type FlagStateAt } from './signals/flag-history.js';

@@ -3,7 +3,7 @@ import type { Db } from '../db/db.js';
 import { ExecutorBusyError, isSwitchbackError } from '../errors.js';
 import { advance, rollback } from '../executor/executor.js';
 import { evaluateGates, type GateResult } from '../executor/gates.js';
-import { openApprovalRequest } from '../ledger/approval-store.js';
+import { listApprovalRequests, openApprovalRequest } from '../ledger/approval-store.js';
 import { activePhaseRun, appendEvent, getFlag, type ChangeRow } from '../ledger/ledger-store.js';
 import { rollbackRules, rolloutGates } from './watch-rules.js';
 
@@ -85,6 +85,13 @@ export async function watchChange(db: Db, change: ChangeRow, ctx: WatchContext):
   const approvals: Gate[] = decision.approvals.map((a) => ({ id: `approval-${a.role}`, kind: 'approval', description: `${withArticle(a.role)} approved ${name}`, role: a.role }));
   const results = await evaluateGates(db, [...gates, ...approvals], { ...gateCtx, transition: name });
   const [evidenceGates, approvalGates] = [results.slice(0, gates.length), results.slice(gates.length)];
+  const complaints = evidenceGates.filter((g) => g.kind === 'no-negative-signals' && g.verdict === 'fail');
+  if (complaints.length && complaints.length === evidenceGates.filter((g) => g.verdict === 'fail').length) {
+    const asked = await askAboutSignals(db, change, name, complaints, ctx);
+    if (asked.action === 'continue') complaints.forEach((g) => Object.assign(g, { verdict: 'overridden', detail: `${g.detail} — ${asked.reason}` }));
+    else if (asked.action === 'roll-back' && phase) return rollBack(db, change, phase, results, complaints, watcher, ctx);
+    else return { ...base, gates: results, action: 'asked', transition: name, reason: asked.reason, request: asked.request };
+  }
   const failing = summary(evidenceGates, ['fail']);
   if (failing) return { ...base, gates: results, action: 'waiting', transition: name, reason: `gates not met: ${failing}` };
   const unsure = summary(evidenceGates, ['inconclusive']);
@@ -111,6 +118,33 @@ export async function watchChange(db: Db, change: ChangeRow, ctx: WatchContext):
     return { ...base, gates: results, action: 'asked', transition: name, reason: `waiting for ${withArticle(role)} to approve request #${request.id}: switchback approve ${request.id} --as NAME --role ${role}`, request: request.id };
   }
   return takeForward(db, change, name, results, ctx);
+}
+
+/**
+ * Negative signals correlated with the change pause its rollout and ask a
+ * person: continue (the signals are not about this change) or roll back.
+ * An answer counts only for signals older than the question.
+ */
+async function askAboutSignals(db: Db, change: ChangeRow, name: string, complaints: GateResult[], ctx: WatchContext): Promise<{ action: 'continue' | 'roll-back' | 'wait'; reason: string; request?: number }> {
+  const transition = `signals:${name}`;
+  const signals = complaints.flatMap((g) => (g.evidence.signals as { id: number; at: string; tenant: string | null; severity: number; body: string }[] | undefined) ?? []);
+  const newest = signals.reduce((t, x) => Math.max(t, Date.parse(x.at)), 0);
+  const latest = (await listApprovalRequests(db, { change: change.id })).filter((r) => r.transition === transition && Date.parse(r.createdAt) >= newest).at(-1);
+  if (latest?.status === 'approved') return { action: 'continue', reason: `${latest.answeredBy} judged them unrelated in request #${latest.id}` };
+  if (latest?.status === 'rejected') return { action: 'roll-back', reason: `${latest.answeredBy} asked for a rollback in request #${latest.id}` };
+  const { request } = await openApprovalRequest(
+    db,
+    {
+      change: change.id,
+      transition,
+      question: `People reported problems that correlate with ${change.id} (${signals.length} signal(s), e.g. "${signals[0]?.body.slice(0, 100) ?? ''}"). Continue to ${name} (approve), or roll back (reject)?`,
+      options: ['approve', 'reject'],
+      evidence: { gates: complaints.map((g) => ({ id: g.id, verdict: g.verdict, detail: g.detail, evidence: g.evidence })) },
+      askedBy: ctx.actor,
+    },
+    ctx.now,
+  );
+  return { action: 'wait', reason: `negative signals correlate with ${change.id}: the rollout waits for a person to answer request #${request.id} (switchback approve ${request.id} --as NAME to continue, reject to roll back)`, request: request.id };
 }
 
 async function exposure(db: Db, flag: string): Promise<number> {
