@@ -13,6 +13,7 @@ import { watchCommand } from './commands/watch-command.js';
 import { askCommand } from './commands/ask-command.js';
 import { approveCommand } from './commands/approve-command.js';
 import { feedbackCommand } from './commands/feedback-command.js';
+import { dueCommand } from './commands/due-command.js';
 
 export const VERSION = '0.1.0';
 
@@ -35,7 +36,7 @@ Quick start:
   switchback status                                where every change stands
   switchback rollback 0001-x --to backfill         go back, losing nothing`);
   program.exitOverride();
-  for (const add of [checkCommand, planCommand, advanceCommand, rollbackCommand, statusCommand, flagCommand, verifyLedgerCommand, demoCommand, watchCommand, askCommand, approveCommand, feedbackCommand]) add(program);
+  for (const add of [checkCommand, planCommand, advanceCommand, rollbackCommand, statusCommand, flagCommand, verifyLedgerCommand, demoCommand, watchCommand, askCommand, approveCommand, feedbackCommand, dueCommand]) add(program);
   return program;
 }
 

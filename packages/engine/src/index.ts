@@ -58,3 +58,4 @@ export {
 export { enforcePolicy, forwardTransitions, backwardTransitions, PolicyRefusedError, ApprovalRequiredError } from './policy/policy-guard.js';
 export { recordSignals, correlate, CORRELATION_THRESHOLD, RECENT_TRANSITION_MS, type RecordedSignal, type Correlation } from './signals/signal-store.js';
 export { flagStateAt, type FlagStateAt } from './signals/flag-history.js';
+export { dueReport, observeOldReads, type DueItem, type OldReads } from './due/due-report.js';
