@@ -14,6 +14,7 @@ import { askCommand } from './commands/ask-command.js';
 import { approveCommand } from './commands/approve-command.js';
 import { feedbackCommand } from './commands/feedback-command.js';
 import { dueCommand } from './commands/due-command.js';
+import { dashboardsCommand } from './commands/dashboards-command.js';
 
 export const VERSION = '0.1.0';
 
@@ -36,7 +37,7 @@ Quick start:
   switchback status                                where every change stands
   switchback rollback 0001-x --to backfill         go back, losing nothing`);
   program.exitOverride();
-  for (const add of [checkCommand, planCommand, advanceCommand, rollbackCommand, statusCommand, flagCommand, verifyLedgerCommand, demoCommand, watchCommand, askCommand, approveCommand, feedbackCommand, dueCommand]) add(program);
+  for (const add of [checkCommand, planCommand, advanceCommand, rollbackCommand, statusCommand, flagCommand, verifyLedgerCommand, demoCommand, watchCommand, askCommand, approveCommand, feedbackCommand, dueCommand, dashboardsCommand]) add(program);
   return program;
 }
 
