@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { advance, answerApprovalRequest, flagStateAt, readEvents, recordSignals, registerChange, updateFlag, watchTick, type Db, type WatcherOptions } from '@switchback/engine';
+import { advance, answerApprovalRequest, flagStateAt, readEvents, recordSignals, registerChange, startFeedbackServer, updateFlag, watchTick, type Db, type WatcherOptions } from '@switchback/engine';
 import { DEFAULT_POLICY } from '@switchback/core';
 import { schemaSql, seedSql } from '@switchback/example-support-desk';
 import { demoChange } from '../../cli/src/demo/demo-change.js';
@@ -95,5 +95,29 @@ describe.each(targets)('signals on $name', (target) => {
       await recordSignals(t.db, 'zendesk', [{ at: new Date(clock.now().getTime() - MIN), tenant: 'acme', body: 'URGENT: our contract tier reverted and we were overcharged' }], 'test');
       expect(await tick()).toMatchObject({ action: 'rolled-back', reason: expect.stringContaining('rollback-severe-complaints') });
     });
+  });
+});
+
+describe('the feedback endpoint', () => {
+  it('records posted messages, and refuses bad input and a wrong token', async () => {
+    const t = await targets[0]!.create();
+    const server = await startFeedbackServer(t.db, { port: 0, token: 's3cret', actor: 'feedback' });
+    const post = (body: string, token = 's3cret') => fetch(`${server.url}/signals?source=intercom`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body });
+    try {
+      const ok = await post(JSON.stringify({ text: 'the tier is wrong', tenant: 'acme', id: 'c-1' }));
+      expect(ok.status).toBe(201);
+      const { recorded } = (await ok.json()) as { recorded: { classification: { severity: number } }[] };
+      expect(recorded).toEqual([expect.objectContaining({ classification: expect.objectContaining({ polarity: 'negative', severity: 2 }) })]);
+      expect((await post(JSON.stringify({ messages: [{ text: 'a' }, { text: 'b' }] }))).status).toBe(201);
+      expect((await post('{not json')).status).toBe(400);
+      expect((await post(JSON.stringify([{ created_at: 'x' }]))).status).toBe(400);
+      expect((await post('[]', 'wrong')).status).toBe(401);
+      expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
+      const { rows } = await t.db.query<{ source: string; n: number }>('SELECT source, count(*)::int AS n FROM switchback.signals GROUP BY source');
+      expect(rows).toEqual([{ source: 'intercom', n: 3 }]);
+    } finally {
+      await server.close();
+      await t.drop();
+    }
   });
 });

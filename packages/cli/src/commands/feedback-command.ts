@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { parseSignalExport, type SignalInput } from '@switchback/core';
-import { recordSignals, SwitchbackError, type RecordedSignal } from '@switchback/engine';
+import { recordSignals, startFeedbackServer, SwitchbackError, type RecordedSignal } from '@switchback/engine';
 import { actorOf, outputOf, withLedger, type GlobalOptions } from '../cli-context.js';
 import { paint, type Output } from '../output.js';
 
@@ -14,6 +14,7 @@ interface FeedbackOptions extends GlobalOptions {
   id?: string;
   import?: string;
   format?: 'csv' | 'json';
+  listen?: string;
 }
 
 export function feedbackCommand(program: Command): void {
@@ -28,6 +29,7 @@ export function feedbackCommand(program: Command): void {
     .option('--id <external-id>', 'its id in the source system: recording it twice adds nothing')
     .option('--import <file>', 'import an export instead: CSV with a header row, or JSON')
     .option('--format <format>', 'csv or json (default: from the file extension)')
+    .option('--listen <[host:]port>', 'serve POST /signals?source=NAME (JSON) until stopped; bearer token from $SWITCHBACK_FEEDBACK_TOKEN')
     .addHelpText('after', `
 Each signal is classified (negative, neutral or positive; severity 0-3) by a
 deterministic classifier and correlated with every change by time (was it
@@ -42,11 +44,14 @@ organization, author/requester, subject, body/text/description.
 Examples:
   switchback feedback "Tier shows Basic but we pay for Premium" --tenant acme
   switchback feedback --import tickets.csv --source zendesk
-  switchback feedback --import slack-export.json --json`)
+  switchback feedback --import slack-export.json --json
+  SWITCHBACK_FEEDBACK_TOKEN=… switchback feedback --listen 0.0.0.0:8088
+  curl -H "Authorization: Bearer …" -d '{"text":"tier is wrong","tenant":"acme"}' localhost:8088/signals?source=intercom`)
     .action(async (text: string | undefined, options: FeedbackOptions, cmd: Command) => {
       const o = { ...cmd.optsWithGlobals<FeedbackOptions>(), ...options };
       const out = outputOf(o);
       const now = new Date();
+      if (o.listen) return listen(o, out);
       let inputs: SignalInput[];
       let source: string;
       if (o.import) {
@@ -76,6 +81,30 @@ Examples:
       const dupes = recorded.filter((r) => r.duplicate).length;
       if (recorded.length > 1 || dupes) out.out(`${recorded.length - dupes} recorded${dupes ? `, ${dupes} already known (same source and id)` : ''}, ${recorded.filter((r) => r.correlations.length).length} correlated with a change.`);
     });
+}
+
+async function listen(o: FeedbackOptions, out: Output): Promise<void> {
+  const m = /^(?:(.+):)?(\d{1,5})$/.exec(o.listen!);
+  if (!m || Number(m[2]) > 65_535) throw new SwitchbackError(`--listen takes [host:]port, e.g. 8088 or 0.0.0.0:8088 (got "${o.listen}").`);
+  const token = process.env.SWITCHBACK_FEEDBACK_TOKEN;
+  const host = m[1] ?? '127.0.0.1';
+  if (!token && !['127.0.0.1', 'localhost', '::1'].includes(host)) throw new SwitchbackError('Listening beyond this machine needs a token: set SWITCHBACK_FEEDBACK_TOKEN, and send it as Authorization: Bearer <token>.');
+  await withLedger(o, 'feedback --listen', async (db) => {
+    const server = await startFeedbackServer(db, {
+      port: Number(m[2]),
+      host,
+      actor: actorOf(o),
+      ...(token ? { token } : {}),
+      onRecorded: (source, signals) => out.err(`${new Date().toISOString()} ${signals.length} signal(s) from ${source}, ${signals.filter((s) => s.correlations.length).length} correlated`),
+      onError: (message) => out.err(message),
+    });
+    out.err(`listening on ${server.url}/signals${token ? ' (bearer token required)' : ''}; stop with Ctrl-C`);
+    await new Promise<void>((resolve) => {
+      process.once('SIGINT', resolve);
+      process.once('SIGTERM', resolve);
+    });
+    await server.close();
+  });
 }
 
 function renderSignal(o: Output, r: RecordedSignal): void {
