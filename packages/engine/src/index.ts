@@ -60,3 +60,4 @@ export { recordSignals, correlate, CORRELATION_THRESHOLD, RECENT_TRANSITION_MS, 
 export { flagStateAt, type FlagStateAt } from './signals/flag-history.js';
 export { dueReport, observeOldReads, type DueItem, type OldReads } from './due/due-report.js';
 export { startFeedbackServer, MAX_FEEDBACK_BODY_BYTES, type FeedbackServer, type FeedbackServerOptions } from './signals/feedback-server.js';
+export { llmClassifier, deterministicClassifier, DEFAULT_LLM_TIMEOUT_MS, type Classifier, type Classified, type LlmClassifierOptions } from './signals/llm-classifier.js';

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { parseSignalExport, type SignalInput } from '@switchback/core';
-import { recordSignals, startFeedbackServer, SwitchbackError, type RecordedSignal } from '@switchback/engine';
+import { llmClassifier, recordSignals, startFeedbackServer, SwitchbackError, type Classifier, type RecordedSignal } from '@switchback/engine';
 import { actorOf, outputOf, withLedger, type GlobalOptions } from '../cli-context.js';
 import { paint, type Output } from '../output.js';
 
@@ -15,6 +15,8 @@ interface FeedbackOptions extends GlobalOptions {
   import?: string;
   format?: 'csv' | 'json';
   listen?: string;
+  llmUrl?: string;
+  llmModel?: string;
 }
 
 export function feedbackCommand(program: Command): void {
@@ -29,6 +31,8 @@ export function feedbackCommand(program: Command): void {
     .option('--id <external-id>', 'its id in the source system: recording it twice adds nothing')
     .option('--import <file>', 'import an export instead: CSV with a header row, or JSON')
     .option('--format <format>', 'csv or json (default: from the file extension)')
+    .option('--llm-url <url>', 'also ask a language model through an OpenAI-compatible API (default: $SWITCHBACK_LLM_URL; off when unset; key in $SWITCHBACK_LLM_API_KEY)')
+    .option('--llm-model <name>', 'the model to ask (default: $SWITCHBACK_LLM_MODEL)')
     .option('--listen <[host:]port>', 'serve POST /signals?source=NAME (JSON) until stopped; bearer token from $SWITCHBACK_FEEDBACK_TOKEN')
     .addHelpText('after', `
 Each signal is classified (negative, neutral or positive; severity 0-3) by a
@@ -51,7 +55,8 @@ Examples:
       const o = { ...cmd.optsWithGlobals<FeedbackOptions>(), ...options };
       const out = outputOf(o);
       const now = new Date();
-      if (o.listen) return listen(o, out);
+      const classify = classifierOf(o, out);
+      if (o.listen) return listen(o, out, classify);
       let inputs: SignalInput[];
       let source: string;
       if (o.import) {
@@ -75,7 +80,7 @@ Examples:
         inputs = [{ body: text.trim(), at, ...(o.tenant ? { tenant: o.tenant } : {}), ...(o.author ? { author: o.author } : {}), ...(o.id ? { externalId: o.id } : {}) }];
         source = o.source ?? 'cli';
       }
-      const recorded = await withLedger(o, 'feedback', (db) => recordSignals(db, source, inputs, actorOf(o)));
+      const recorded = await withLedger(o, 'feedback', (db) => recordSignals(db, source, inputs, actorOf(o), classify));
       if (o.json) return out.out(JSON.stringify(recorded, null, 2));
       for (const r of recorded) renderSignal(out, r);
       const dupes = recorded.filter((r) => r.duplicate).length;
@@ -83,7 +88,18 @@ Examples:
     });
 }
 
-async function listen(o: FeedbackOptions, out: Output): Promise<void> {
+/** The deterministic classifier, or a language model when one is configured (it falls back on any failure). */
+function classifierOf(o: FeedbackOptions, out: Output): Classifier | undefined {
+  const url = o.llmUrl ?? process.env.SWITCHBACK_LLM_URL;
+  if (!url) return undefined;
+  const model = o.llmModel ?? process.env.SWITCHBACK_LLM_MODEL;
+  if (!/^https?:\/\//.test(url)) throw new SwitchbackError('--llm-url must be an http(s) URL of an OpenAI-compatible API, e.g. http://localhost:11434/v1.');
+  if (!model) throw new SwitchbackError('A language model needs a name: --llm-model or SWITCHBACK_LLM_MODEL.');
+  const apiKey = process.env.SWITCHBACK_LLM_API_KEY;
+  return llmClassifier({ url, model, ...(apiKey ? { apiKey } : {}), onFallback: (m) => out.err(m) });
+}
+
+async function listen(o: FeedbackOptions, out: Output, classify: Classifier | undefined): Promise<void> {
   const m = /^(?:(.+):)?(\d{1,5})$/.exec(o.listen!);
   if (!m || Number(m[2]) > 65_535) throw new SwitchbackError(`--listen takes [host:]port, e.g. 8088 or 0.0.0.0:8088 (got "${o.listen}").`);
   const token = process.env.SWITCHBACK_FEEDBACK_TOKEN;
@@ -95,6 +111,7 @@ async function listen(o: FeedbackOptions, out: Output): Promise<void> {
       host,
       actor: actorOf(o),
       ...(token ? { token } : {}),
+      ...(classify ? { classify } : {}),
       onRecorded: (source, signals) => out.err(`${new Date().toISOString()} ${signals.length} signal(s) from ${source}, ${signals.filter((s) => s.correlations.length).length} correlated`),
       onError: (message) => out.err(message),
     });

@@ -189,6 +189,7 @@ CREATE TABLE switchback.signals (
   polarity text NOT NULL CHECK (polarity IN ('negative', 'neutral', 'positive')),
   severity integer NOT NULL CHECK (severity BETWEEN 0 AND 3),
   cues text[] NOT NULL DEFAULT '{}',
+  classifier text NOT NULL DEFAULT 'deterministic',
   recorded_at timestamptz NOT NULL DEFAULT now(),
   UNIQUE (source, external_id)
 );

@@ -3,6 +3,7 @@ import { timingSafeEqual } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { parseSignalExport } from '@switchback/core';
 import type { Db } from '../db/db.js';
+import type { Classifier } from './llm-classifier.js';
 import { recordSignals, type RecordedSignal } from './signal-store.js';
 
 /** Larger bodies are refused: an export that big belongs in `switchback feedback --import`. */
@@ -14,6 +15,7 @@ export interface FeedbackServerOptions {
   /** When set, requests must carry `Authorization: Bearer <token>`. */
   token?: string;
   actor: string;
+  classify?: Classifier;
   onRecorded?: (source: string, signals: RecordedSignal[]) => void;
   onError?: (message: string) => void;
 }
@@ -74,7 +76,7 @@ export async function startFeedbackServer(db: Db, o: FeedbackServerOptions): Pro
       const source = url.searchParams.get('source') ?? 'http';
       queue = queue.then(async () => {
         try {
-          const recorded = await recordSignals(db, source, parsed.signals, o.actor);
+          const recorded = await recordSignals(db, source, parsed.signals, o.actor, o.classify);
           o.onRecorded?.(source, recorded);
           send(res, 201, { recorded });
         } catch (e) {

@@ -1,7 +1,8 @@
-import { changeTerms, classifySignal, termMatches, type SignalClass, type SignalInput } from '@switchback/core';
+import { changeTerms, termMatches, type SignalInput } from '@switchback/core';
 import type { Db, Queryable } from '../db/db.js';
 import { appendEvent, listChanges, type ChangeRow } from '../ledger/ledger-store.js';
 import { flagStateAt } from './flag-history.js';
+import { deterministicClassifier, type Classified, type Classifier } from './llm-classifier.js';
 
 /** A signal at least this relevant to a change is correlated with it. */
 export const CORRELATION_THRESHOLD = 0.35;
@@ -25,7 +26,7 @@ export interface RecordedSignal {
   at: string;
   tenant: string | null;
   body: string;
-  classification: SignalClass;
+  classification: Classified;
   correlations: Correlation[];
 }
 
@@ -72,11 +73,11 @@ export async function correlate(db: Queryable, change: ChangeRow, s: SignalInput
  * Record messages people sent (deduplicated by source and external id),
  * classify each, and correlate it with every change it may be about.
  */
-export async function recordSignals(db: Db, source: string, inputs: SignalInput[], actor: string): Promise<RecordedSignal[]> {
+export async function recordSignals(db: Db, source: string, inputs: SignalInput[], actor: string, classify: Classifier = deterministicClassifier): Promise<RecordedSignal[]> {
   const changes = await listChanges(db);
   const out: RecordedSignal[] = [];
   for (const s of inputs) {
-    const classification = classifySignal(s.body);
+    const classification = await classify(s.body);
     const correlations: Correlation[] = [];
     for (const c of changes) {
       const r = await correlate(db, c, s);
@@ -84,16 +85,16 @@ export async function recordSignals(db: Db, source: string, inputs: SignalInput[
     }
     const recorded = await db.transaction(async (tx) => {
       const { rows } = await tx.query<{ id: number }>(
-        `INSERT INTO switchback.signals (source, external_id, at, tenant, author, body, polarity, severity, cues)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (source, external_id) DO NOTHING RETURNING id::int AS id`,
-        [source, s.externalId ?? null, s.at, s.tenant ?? null, s.author ?? null, s.body, classification.polarity, classification.severity, classification.cues],
+        `INSERT INTO switchback.signals (source, external_id, at, tenant, author, body, polarity, severity, cues, classifier)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (source, external_id) DO NOTHING RETURNING id::int AS id`,
+        [source, s.externalId ?? null, s.at, s.tenant ?? null, s.author ?? null, s.body, classification.polarity, classification.severity, classification.cues, classification.classifier],
       );
       const id = rows[0]?.id;
       if (id === undefined) return null;
       for (const c of correlations) {
         await tx.query(`INSERT INTO switchback.signal_correlations (signal_id, change_id, relevance, evidence) VALUES ($1, $2, $3, $4::jsonb)`, [id, c.change, c.relevance, JSON.stringify(c.evidence)]);
         if (classification.polarity === 'negative') {
-          await appendEvent(tx, { change: c.change, actor, action: 'signal.correlated', outcome: 'info', evidence: { signal: id, source, at: s.at.toISOString(), tenant: s.tenant ?? null, severity: classification.severity, cues: classification.cues, relevance: c.relevance, correlation: c.evidence } });
+          await appendEvent(tx, { change: c.change, actor, action: 'signal.correlated', outcome: 'info', evidence: { signal: id, source, at: s.at.toISOString(), tenant: s.tenant ?? null, severity: classification.severity, cues: classification.cues, classifier: classification.classifier, relevance: c.relevance, correlation: c.evidence } });
         }
       }
       return id;
