@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildProgram, commandOf } from './main.js';
 
-const ALL = ['check', 'plan', 'advance', 'rollback', 'status', 'flag', 'verify-ledger', 'demo'];
+const ALL = ['check', 'plan', 'advance', 'rollback', 'status', 'flag', 'verify-ledger', 'demo', 'watch', 'ask', 'approve', 'reject', 'feedback', 'due', 'dashboards'];
 
 describe('lazy command loading', () => {
   it.each([
@@ -19,5 +19,7 @@ describe('lazy command loading', () => {
   it('loads every command for --help, and only the one run otherwise', async () => {
     expect((await buildProgram()).commands.map((c) => c.name())).toEqual(ALL);
     expect((await buildProgram('check')).commands.map((c) => c.name())).toEqual(['check']);
+    // approve and reject share a module, which registers both.
+    expect((await buildProgram('reject')).commands.map((c) => c.name())).toEqual(['approve', 'reject']);
   });
 });

@@ -19,6 +19,13 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   flag: async () => (await import('./commands/flag-command.js')).flagCommand,
   'verify-ledger': async () => (await import('./commands/verify-ledger-command.js')).verifyLedgerCommand,
   demo: async () => (await import('./commands/demo-command.js')).demoCommand,
+  watch: async () => (await import('./commands/watch-command.js')).watchCommand,
+  ask: async () => (await import('./commands/ask-command.js')).askCommand,
+  approve: async () => (await import('./commands/approve-command.js')).approveCommand,
+  reject: async () => (await import('./commands/approve-command.js')).approveCommand,
+  feedback: async () => (await import('./commands/feedback-command.js')).feedbackCommand,
+  due: async () => (await import('./commands/due-command.js')).dueCommand,
+  dashboards: async () => (await import('./commands/dashboards-command.js')).dashboardsCommand,
 };
 
 /** Global options that take a value (so the word after them is not the command). */
@@ -56,7 +63,8 @@ Quick start:
   program.exitOverride();
   const names = only && only in COMMANDS ? [only] : Object.keys(COMMANDS);
   const registers = await Promise.all(names.map((name) => COMMANDS[name]!()));
-  for (const add of registers) add(program);
+  // One module may register several commands (approve and reject): register each once.
+  for (const add of new Set(registers)) add(program);
   return program;
 }
 

@@ -7,6 +7,7 @@ export * from './errors.js';
 export { migrateLedger, LEDGER_VERSION, LEDGER_MIGRATIONS } from './ledger/ledger-migrations.js';
 export {
   appendEvent,
+  activePhaseRun,
   readEvents,
   verifyLedger,
   getChange,
@@ -27,8 +28,36 @@ export { registerChange, planHash, PlanProblemsError } from './executor/register
 export { advance, rollback, DEFAULT_PROPAGATION_MS, type ExecutorOptions, type TransitionResult, type Transition } from './executor/executor.js';
 export type { ExecutorEvent } from './executor/executor-events.js';
 export { changeStatus, allStatuses, type ChangeStatus } from './executor/status.js';
-export { evaluateGates, gatesPass, type GateResult, type GateVerdict } from './executor/gates.js';
+export { evaluateGates, gatesPass, type GateResult, type GateVerdict, type GateContext } from './executor/gates.js';
+export { promQueryNumber, PrometheusQueryError, safeUrl, DEFAULT_PROMETHEUS_TIMEOUT_MS } from './gates/prometheus-client.js';
+export { histogramQuantile, mergeHistograms, type LatencyHistogram } from './gates/latency-histogram.js';
+export { stateSince } from './gates/gate-window.js';
 export { runVerification, type VerificationResult, type Mismatch } from './executor/verify.js';
 export { withLockRetry, backoffDelay, isRetryable, type RetryPolicy } from './executor/run-sql-step.js';
 export { runBackfill, type BackfillProgress, type BackfillResult } from './backfill/backfill-runner.js';
 export { updateFlag, FlagNotFoundError, type FlagUpdate } from './ledger/flag-store.js';
+export { runWatcher, watchTick, DEFAULT_WATCH_INTERVAL_MS, DEFAULT_FOLLOWER_POLL_MS, DEFAULT_REPEAT_MS, type WatcherOptions, type WatchReport } from './watch/watcher.js';
+export { watchChange, type WatchDecision, type WatchContext } from './watch/watch-change.js';
+export { rolloutGates, rollbackRules } from './watch/watch-rules.js';
+export { systemClock, type Clock } from './watch/clock.js';
+export { currentLeader } from './watch/leader-lock.js';
+export { webhookNotifier, allNotifiers, slackMessage, webhookLabel, DEFAULT_WEBHOOK_TIMEOUT_MS, type Notice, type Notifier } from './watch/notifier.js';
+export {
+  openApprovalRequest,
+  answerApprovalRequest,
+  listApprovalRequests,
+  getApprovalRequest,
+  ApprovalRequestNotFoundError,
+  SelfApprovalError,
+  RequestAnsweredError,
+  ApprovalRoleError,
+  type ApprovalRequest,
+  type NewApprovalRequest,
+  type ApprovalAnswer,
+} from './ledger/approval-store.js';
+export { enforcePolicy, forwardTransitions, backwardTransitions, PolicyRefusedError, ApprovalRequiredError } from './policy/policy-guard.js';
+export { recordSignals, correlate, CORRELATION_THRESHOLD, RECENT_TRANSITION_MS, type RecordedSignal, type Correlation } from './signals/signal-store.js';
+export { flagStateAt, type FlagStateAt } from './signals/flag-history.js';
+export { dueReport, observeOldReads, type DueItem, type OldReads } from './due/due-report.js';
+export { startFeedbackServer, MAX_FEEDBACK_BODY_BYTES, type FeedbackServer, type FeedbackServerOptions } from './signals/feedback-server.js';
+export { llmClassifier, deterministicClassifier, DEFAULT_LLM_TIMEOUT_MS, type Classifier, type Classified, type LlmClassifierOptions } from './signals/llm-classifier.js';

@@ -42,6 +42,6 @@ export { TokenBucket } from './migration/token-bucket.js';
 
 export { startHeartbeat, DEFAULT_HEARTBEAT_INTERVAL_MS } from './heartbeat/heartbeat.js';
 export type { Heartbeat, HeartbeatOptions } from './heartbeat/heartbeat.js';
-export { compareAppVersions, isOlderAppVersion } from './heartbeat/app-version.js';
+export { compareAppVersions, isOlderAppVersion, isOrderedAppVersion } from './heartbeat/app-version.js';
 export { liveAppVersions, liveVersionsOlderThan } from './heartbeat/live-versions.js';
 export type { LiveAppVersion, LiveInstance, LiveVersionsQuery } from './heartbeat/live-versions.js';

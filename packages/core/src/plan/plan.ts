@@ -75,6 +75,11 @@ export interface Phase {
   access: Access;
   /** Percent steps for a gradual rollout inside the phase (read-switch). */
   rollout?: RolloutSpec;
+  /**
+   * While this phase is applied, a failing gate here rolls it back (the
+   * watcher's rollback rules). Inconclusive never rolls back.
+   */
+  rollbackWhen?: Gate[];
 }
 
 export type Step = SqlStep | BackfillStep | FlagStep | PauseStep;
@@ -177,7 +182,21 @@ export interface RangeChecksum {
   firstBoundSql: string;
 }
 
-export type Gate = QueryGate | FlagGate | ShadowGate | SoakGate | AppVersionGate;
+export type Gate =
+  | QueryGate
+  | FlagGate
+  | ShadowGate
+  | SoakGate
+  | AppVersionGate
+  | ParityGate
+  | MismatchRateGate
+  | ErrorRateGate
+  | LatencyGate
+  | TrafficGate
+  | PromqlGate
+  | VersionWindowGate
+  | ApprovalGate
+  | HumanSignalsGate;
 
 interface GateBase {
   id: string;
@@ -204,11 +223,15 @@ export interface ShadowGate extends GateBase {
   max: number;
 }
 
-/** Passes once `seconds` have elapsed since `phase` completed. */
+/**
+ * Passes once `seconds` have elapsed since `phase` completed, or, with
+ * `since: 'rollout-step'`, since its last rollout step was taken.
+ */
 export interface SoakGate extends GateBase {
   kind: 'soak';
   phase: PhaseId;
   seconds: number;
+  since?: 'completed' | 'rollout-step';
 }
 
 /** Passes when no live instance runs a version in `retired`. */
@@ -218,6 +241,101 @@ export interface AppVersionGate extends GateBase {
   retired: string[];
   /** Heartbeats older than this are ignored. */
   withinSeconds: number;
+}
+
+/**
+ * Old and new read in one snapshot and compared by key: `oldSql` and
+ * `newSql` each return rows `{ k, v }` (text). Passes when at most
+ * `maxMismatches` keys differ (missing on one side counts).
+ */
+export interface ParityGate extends GateBase {
+  kind: 'parity';
+  oldSql: string;
+  newSql: string;
+  maxMismatches?: number;
+}
+
+/**
+ * Where traffic numbers come from: the SDK's rows in the database (default),
+ * or the SDK's Prometheus metrics through a Prometheus server's HTTP API.
+ */
+export type MetricSource = 'database' | 'prometheus';
+
+interface MetricGateBase extends GateBase {
+  /** Look back this far, but never before the change entered its current state. */
+  windowSeconds: number;
+  source?: MetricSource;
+}
+
+/** Passes when at most `maxRate` of shadow comparisons differed, over at least `minCompares`. */
+export interface MismatchRateGate extends MetricGateBase {
+  kind: 'shadow-mismatch-rate';
+  flag: string;
+  maxRate: number;
+  minCompares: number;
+}
+
+/** Passes when at most `maxRate` of one side's calls failed, over at least `minCalls`. */
+export interface ErrorRateGate extends MetricGateBase {
+  kind: 'error-rate';
+  side: 'old' | 'new';
+  op?: 'read' | 'write';
+  maxRate: number;
+  minCalls: number;
+}
+
+/** Passes when the `quantile` latency of one side's calls is at most `maxMs`, over at least `minCalls`. */
+export interface LatencyGate extends MetricGateBase {
+  kind: 'latency';
+  side: 'old' | 'new';
+  op?: 'read' | 'write';
+  /** 0 < quantile < 1, e.g. 0.95. */
+  quantile: number;
+  maxMs: number;
+  minCalls: number;
+}
+
+/** Passes when at least `minCalls` calls were seen; fewer is inconclusive, never healthy. */
+export interface TrafficGate extends MetricGateBase {
+  kind: 'min-traffic';
+  side?: 'old' | 'new';
+  op?: 'read' | 'write';
+  minCalls: number;
+}
+
+/**
+ * A PromQL expression that must yield one number within `[min, max]`. With
+ * `traffic`, fewer than `traffic.min` (that query's value) is inconclusive.
+ * `url` defaults to the Prometheus URL the watcher is given.
+ */
+export interface PromqlGate extends GateBase {
+  kind: 'promql';
+  query: string;
+  min?: number;
+  max?: number;
+  traffic?: { query: string; min: number };
+  url?: string;
+}
+
+/** Passes when no instance of `app` older than `minVersion` was seen in the last `withinSeconds`. */
+export interface VersionWindowGate extends GateBase {
+  kind: 'version-window';
+  app: string;
+  minVersion: string;
+  withinSeconds: number;
+}
+
+/** Passes once a person holding `role` approved this transition (not the one who asked). */
+export interface ApprovalGate extends GateBase {
+  kind: 'approval';
+  role: string;
+}
+
+/** Passes when no negative signal of at least `minSeverity` (1..3) correlated with the change in the last `windowSeconds`. */
+export interface HumanSignalsGate extends GateBase {
+  kind: 'no-negative-signals';
+  minSeverity: number;
+  windowSeconds: number;
 }
 
 export interface RolloutSpec {

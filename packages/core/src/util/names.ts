@@ -28,3 +28,8 @@ export function distinctWords(a: string, b: string): [string, string] {
 function bare(table: string): string {
   return table.includes('.') ? table.slice(table.indexOf('.') + 1) : table;
 }
+
+/** `owner` → `an owner`, `dba` → `a dba`: roles read naturally in messages. */
+export function withArticle(word: string): string {
+  return `${/^[aeiou]/i.test(word) ? 'an' : 'a'} ${word}`;
+}

@@ -19,6 +19,8 @@ export interface ExecutorOptions {
   propagationMs?: number;
   /** Overrides the change file's execution settings (tests, demo). */
   settings?: Partial<ExecutionSettings>;
+  /** The clock for ledger times the watcher's gates read (phase completion, rollout steps); default: now. */
+  clock?: () => Date;
   /** Test hook, run after each committed backfill batch. */
   afterBatch?: (batch: number) => void | Promise<void>;
 }
@@ -196,14 +198,14 @@ async function runPhase(s: Db, p: Position, phase: Phase, direction: 'forward' |
   }
   if (t.verifications.some((v) => !v.ok)) return failRun(s, p, run, t, o, failureReason(t));
   await s.transaction(async (tx) => {
-    await tx.query(`UPDATE switchback.phase_runs SET status = 'succeeded', finished_at = now(), error = NULL WHERE id = $1`, [run.id]);
+    await tx.query(`UPDATE switchback.phase_runs SET status = 'succeeded', finished_at = coalesce($2::timestamptz, now()), error = NULL WHERE id = $1`, [run.id, o.clock?.() ?? null]);
     if (direction === 'forward') {
       const last = phase.id === p.plan.phases[p.plan.phases.length - 1]!.id;
       await tx.query(`UPDATE switchback.changes SET applied_phase = $2, rollout_step = $3, status = $4, updated_at = now() WHERE id = $1`, [p.change.id, phase.id, phase.rollout ? 0 : null, last ? 'completed' : 'idle']);
     } else {
       await tx.query(`UPDATE switchback.changes SET status = 'idle', updated_at = now() WHERE id = $1`, [p.change.id]);
     }
-    await appendEvent(tx, { change: p.change.id, phase: phase.id, actor: o.actor, action: `phase.${direction}`, outcome: 'succeeded', evidence: { phaseRun: run.id, steps: t.steps.map((x) => `${x.id}: ${x.outcome}`) } });
+    await appendEvent(tx, { change: p.change.id, phase: phase.id, actor: o.actor, action: `phase.${direction}`, outcome: 'succeeded', evidence: { phaseRun: run.id, steps: t.steps.map((x) => `${x.id}: ${x.outcome}`) } }, o.clock?.());
   });
   o.onEvent?.({ type: 'phase-done', phase: phase.id, direction });
   return t;
@@ -264,7 +266,7 @@ async function stepRollout(s: Db, p: Position, o: ExecutorOptions): Promise<Tran
     await tx.query(`UPDATE switchback.flags SET enabled = true, rollout_bps = $2, version = version + 1, updated_at = now(), updated_by = $3 WHERE name = $1`, [rollout.flag, Math.round(to * 100), o.actor]);
     await tx.query(`SELECT pg_notify('switchback_flags', $1)`, [rollout.flag]);
     await tx.query(`UPDATE switchback.changes SET rollout_step = $2, updated_at = now() WHERE id = $1`, [p.change.id, i + 1]);
-    await appendEvent(tx, { change: p.change.id, phase: phase.id, actor: o.actor, action: 'rollout.step', outcome: 'succeeded', evidence: { flag: rollout.flag, fromPercent: from, toPercent: to } });
+    await appendEvent(tx, { change: p.change.id, phase: phase.id, actor: o.actor, action: 'rollout.step', outcome: 'succeeded', evidence: { flag: rollout.flag, fromPercent: from, toPercent: to } }, o.clock?.());
   });
   o.onEvent?.({ type: 'rollout', flag: rollout.flag, fromPercent: from, toPercent: to });
   return { ...t, outcome: 'succeeded' };

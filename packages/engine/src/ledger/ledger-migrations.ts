@@ -120,6 +120,88 @@ CREATE TABLE switchback.app_instances (
   stopped_at timestamptz
 );`,
   },
+  {
+    version: 2,
+    description: 'SDK side metrics and shadow comparison counts, approval requests, human signals',
+    sql: `
+-- What the SDK measured per side, one row per instance, change, operation, side and window.
+-- le_counts[i] counts calls slower than le_ms[i-1] and at most le_ms[i]; slower ones are calls - sum.
+CREATE TABLE switchback.side_metrics (
+  change_id text NOT NULL,
+  instance_id text NOT NULL,
+  app_version text,
+  op text NOT NULL CHECK (op IN ('read', 'write')),
+  side text NOT NULL CHECK (side IN ('old', 'new')),
+  window_start timestamptz NOT NULL,
+  calls bigint NOT NULL DEFAULT 0 CHECK (calls >= 0),
+  errors bigint NOT NULL DEFAULT 0 CHECK (errors >= 0 AND errors <= calls),
+  total_ms double precision NOT NULL DEFAULT 0,
+  max_ms double precision NOT NULL DEFAULT 0,
+  le_ms double precision[] NOT NULL DEFAULT '{}',
+  le_counts bigint[] NOT NULL DEFAULT '{}',
+  PRIMARY KEY (change_id, instance_id, op, side, window_start)
+);
+CREATE INDEX side_metrics_window ON switchback.side_metrics (change_id, window_start);
+
+-- Shadow comparisons per instance and window: the denominator of the mismatch rate
+-- (switchback.shadow_mismatches keeps samples and is rate-limited).
+CREATE TABLE switchback.shadow_compares (
+  flag text NOT NULL,
+  change_id text,
+  instance_id text NOT NULL,
+  window_start timestamptz NOT NULL,
+  compares bigint NOT NULL DEFAULT 0 CHECK (compares >= 0),
+  mismatches bigint NOT NULL DEFAULT 0 CHECK (mismatches >= 0 AND mismatches <= compares),
+  PRIMARY KEY (flag, instance_id, window_start)
+);
+
+CREATE TABLE switchback.approval_requests (
+  id bigserial PRIMARY KEY,
+  change_id text NOT NULL REFERENCES switchback.changes (id),
+  transition text NOT NULL,
+  question text NOT NULL,
+  options text[] NOT NULL CHECK (cardinality(options) >= 1),
+  evidence jsonb NOT NULL DEFAULT '{}',
+  asked_by text NOT NULL,
+  required_role text,
+  status text NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'approved', 'rejected')),
+  answered_by text,
+  answered_role text,
+  answer text,
+  reason text,
+  created_at timestamptz NOT NULL DEFAULT now(),
+  answered_at timestamptz,
+  -- Whoever asked cannot answer their own question, whatever the code path.
+  CHECK (answered_by IS DISTINCT FROM asked_by),
+  CHECK ((status = 'open') = (answered_by IS NULL))
+);
+CREATE UNIQUE INDEX approval_requests_one_open ON switchback.approval_requests (change_id, transition) WHERE status = 'open';
+
+-- What people said (tickets, chat, reports), and which changes each one is about.
+CREATE TABLE switchback.signals (
+  id bigserial PRIMARY KEY,
+  source text NOT NULL,
+  external_id text,
+  at timestamptz NOT NULL,
+  tenant text,
+  author text,
+  body text NOT NULL,
+  polarity text NOT NULL CHECK (polarity IN ('negative', 'neutral', 'positive')),
+  severity integer NOT NULL CHECK (severity BETWEEN 0 AND 3),
+  cues text[] NOT NULL DEFAULT '{}',
+  classifier text NOT NULL DEFAULT 'deterministic',
+  recorded_at timestamptz NOT NULL DEFAULT now(),
+  UNIQUE (source, external_id)
+);
+CREATE INDEX signals_at ON switchback.signals (at);
+CREATE TABLE switchback.signal_correlations (
+  signal_id bigint NOT NULL REFERENCES switchback.signals (id),
+  change_id text NOT NULL REFERENCES switchback.changes (id),
+  relevance double precision NOT NULL CHECK (relevance BETWEEN 0 AND 1),
+  evidence jsonb NOT NULL DEFAULT '{}',
+  PRIMARY KEY (signal_id, change_id)
+);`,
+  },
 ];
 
 export const LEDGER_VERSION = LEDGER_MIGRATIONS[LEDGER_MIGRATIONS.length - 1]!.version;

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { compareAppVersions, isOlderAppVersion } from './app-version.js';
+import { compareAppVersions, isOlderAppVersion, isOrderedAppVersion } from './app-version.js';
 
 const sign = (n: number): number => Math.sign(n) || 0;
 
@@ -110,5 +110,14 @@ describe('compareAppVersions is a total order', () => {
         return isOlderAppVersion(pre, `${n + 1}.0.0`) && isOlderAppVersion(`${n}.9.9`, pre);
       }),
     );
+  });
+});
+
+describe('isOrderedAppVersion', () => {
+  it.each(['v42', '42', '1.2.10', '2026.11.24-rc1', '2.0.0+build.7', '1.0.0-alpha.beta', '99999999999999999999'])('%s is a release number', (v) => {
+    expect(isOrderedAppVersion(v)).toBe(true);
+  });
+  it.each(['', 'dev', 'a1b2c3d', '1..2', 'v', '1.2-', 'latest', '1.2.3 ; drop table x'])('%s is not', (v) => {
+    expect(isOrderedAppVersion(v)).toBe(false);
   });
 });

@@ -115,3 +115,18 @@ export function compareAppVersions(a: string, b: string): number {
 export function isOlderAppVersion(version: string, than: string): boolean {
   return compareAppVersions(version, than) < 0;
 }
+
+const RELEASE_NUMBER = /^[vV]?\d+(?:\.\d+)*(?:-[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*)?(?:\+[0-9A-Za-z.-]+)?$/;
+
+/**
+ * Whether `text` is a release number (`v42`, `1.2.10`, `2026.11.24-rc1`,
+ * `2.0.0+build.7`) that {@link compareAppVersions} orders meaningfully. A git
+ * sha or `dev` is not: a gate that meets one says "unknown" instead of guessing.
+ *
+ * @example
+ * isOrderedAppVersion('v42'); // true
+ * isOrderedAppVersion('a1b2c3d'); // false
+ */
+export function isOrderedAppVersion(text: string): boolean {
+  return RELEASE_NUMBER.test(text.trim());
+}

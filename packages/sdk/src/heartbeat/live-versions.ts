@@ -1,5 +1,5 @@
 import type { SqlClient } from '../sql-client.js';
-import { compareAppVersions } from './app-version.js';
+import { compareAppVersions, isOrderedAppVersion } from './app-version.js';
 
 /** One running instance, as its last heartbeat left it. */
 export interface LiveInstance {
@@ -71,7 +71,8 @@ export async function liveAppVersions(db: SqlClient, q: LiveVersionsQuery): Prom
 }
 
 /**
- * The live versions of `app` older than `version`: what a gate asks before a
+ * The live versions of `app` older than `version` (release numbers only: a
+ * git sha has no order, see {@link isOrderedAppVersion}): what a gate asks before a
  * phase that the old code cannot survive ("no instance older than v42 seen in
  * the last 10 minutes" is `(await liveVersionsOlderThan(db, { app, version: 'v42', withinSeconds: 600 })).length === 0`).
  *
@@ -81,5 +82,5 @@ export async function liveAppVersions(db: SqlClient, q: LiveVersionsQuery): Prom
  */
 export async function liveVersionsOlderThan(db: SqlClient, q: LiveVersionsQuery & { version: string }): Promise<LiveAppVersion[]> {
   if (typeof q.version !== 'string' || q.version.trim() === '') throw new TypeError('version must be a non-empty version string, e.g. v42');
-  return (await liveAppVersions(db, q)).filter((v) => compareAppVersions(v.version, q.version) < 0);
+  return (await liveAppVersions(db, q)).filter((v) => isOrderedAppVersion(v.version) && compareAppVersions(v.version, q.version) < 0);
 }

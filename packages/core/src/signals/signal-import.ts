@@ -1,0 +1,118 @@
+/** One message as imported, before it is classified and correlated. */
+export interface SignalInput {
+  /** The exporting system's id, so re-importing the same export adds nothing. */
+  externalId?: string;
+  at: Date;
+  tenant?: string;
+  author?: string;
+  body: string;
+}
+
+export interface ImportProblem {
+  /** 1-based record number (the CSV header is record 0). */
+  record: number;
+  message: string;
+}
+
+export type ImportResult = { ok: true; signals: SignalInput[] } | { ok: false; problems: ImportProblem[] };
+
+/** Field names exports commonly use, per field, in order of preference. */
+const FIELDS = {
+  externalId: ['id', 'ticket_id', 'external_id', 'key', 'number'],
+  at: ['at', 'created_at', 'createdat', 'created', 'timestamp', 'time', 'date', 'ts'],
+  tenant: ['tenant', 'organization', 'organisation', 'org', 'account', 'company', 'customer'],
+  author: ['author', 'requester', 'user', 'from', 'reporter', 'email'],
+  body: ['body', 'text', 'message', 'description', 'comment', 'content'],
+  subject: ['subject', 'title', 'summary'],
+} as const;
+
+/**
+ * Parse CSV (RFC 4180: quoted fields may hold commas, quotes doubled, and
+ * line breaks). Returns the records, the header first.
+ */
+export function parseCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let field = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') {
+        field += '"';
+        i++;
+      } else if (c === '"') quoted = false;
+      else field += c;
+    } else if (c === '"' && field === '') quoted = true;
+    else if (c === ',') {
+      row.push(field);
+      field = '';
+    } else if (c === '\n' || c === '\r') {
+      if (c === '\r' && text[i + 1] === '\n') i++;
+      row.push(field);
+      if (row.length > 1 || row[0] !== '') rows.push(row);
+      row = [];
+      field = '';
+    } else field += c;
+  }
+  if (field !== '' || row.length) {
+    row.push(field);
+    rows.push(row);
+  }
+  return rows;
+}
+
+function pick(record: Record<string, unknown>, names: readonly string[]): string | undefined {
+  const keys = new Map(Object.keys(record).map((k) => [k.toLowerCase().replace(/[\s-]+/g, '_'), k]));
+  for (const n of names) {
+    const k = keys.get(n);
+    const v = k === undefined ? undefined : record[k];
+    if (v !== undefined && v !== null && String(v).trim() !== '') return typeof v === 'object' ? JSON.stringify(v) : String(v).trim();
+  }
+  return undefined;
+}
+
+/** Objects from an export (CSV records or JSON objects) as signals; every record with a problem is reported. */
+export function signalsFromRecords(records: Record<string, unknown>[], defaultAt: Date): ImportResult {
+  const signals: SignalInput[] = [];
+  const problems: ImportProblem[] = [];
+  records.forEach((r, i) => {
+    const subject = pick(r, FIELDS.subject);
+    const text = pick(r, FIELDS.body);
+    const body = [subject, text].filter(Boolean).join(': ');
+    if (!body) return problems.push({ record: i + 1, message: `no text: name a column ${[...FIELDS.body, ...FIELDS.subject].join(', ')}` });
+    const atText = pick(r, FIELDS.at);
+    const at = atText === undefined ? defaultAt : new Date(/^\d{10}(\.\d+)?$/.test(atText) ? Number(atText) * 1000 : atText);
+    if (Number.isNaN(at.getTime())) return problems.push({ record: i + 1, message: `"${atText}" is not a time; use ISO 8601 (2026-03-02T10:00:00Z) or Unix seconds` });
+    const externalId = pick(r, FIELDS.externalId);
+    const tenant = pick(r, FIELDS.tenant);
+    const author = pick(r, FIELDS.author);
+    signals.push({ at, body, ...(externalId ? { externalId } : {}), ...(tenant ? { tenant } : {}), ...(author ? { author } : {}) });
+  });
+  return problems.length ? { ok: false, problems } : { ok: true, signals };
+}
+
+/**
+ * Read an export: CSV with a header row, a JSON array of objects, or a JSON
+ * object holding one (`{ "tickets": [...] }`, `{ "messages": [...] }`).
+ */
+export function parseSignalExport(text: string, format: 'csv' | 'json', defaultAt: Date): ImportResult {
+  if (format === 'csv') {
+    const [header, ...rows] = parseCsv(text.replace(/^\uFEFF/, ''));
+    if (!header) return { ok: false, problems: [{ record: 0, message: 'the file is empty; a CSV export needs a header row' }] };
+    const bad = rows.findIndex((r) => r.length !== header.length);
+    if (bad >= 0) return { ok: false, problems: [{ record: bad + 1, message: `${rows[bad]!.length} fields where the header has ${header.length}; check the quoting` }] };
+    return signalsFromRecords(rows.map((r) => Object.fromEntries(header.map((h, i) => [h, r[i]]))), defaultAt);
+  }
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (e) {
+    return { ok: false, problems: [{ record: 0, message: `not JSON (${e instanceof Error ? e.message : String(e)})` }] };
+  }
+  const list = Array.isArray(data) ? data : typeof data === 'object' && data !== null ? Object.values(data).find(Array.isArray) : undefined;
+  if (!list) return { ok: false, problems: [{ record: 0, message: 'expected an array of messages, or an object holding one' }] };
+  const nonObject = list.findIndex((x: unknown) => typeof x !== 'object' || x === null || Array.isArray(x));
+  if (nonObject >= 0) return { ok: false, problems: [{ record: nonObject + 1, message: 'each message must be an object with fields such as text, created_at, tenant' }] };
+  return signalsFromRecords(list as Record<string, unknown>[], defaultAt);
+}
