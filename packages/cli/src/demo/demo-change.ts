@@ -11,6 +11,7 @@ export function demoChange(schema: string, sync: 'trigger' | 'app', id: string):
   const parsed = parseChangeFile(fs.readFileSync(files.change, 'utf8'), files.change);
   if (!parsed.ok) throw new Error(`the example change file is invalid: ${parsed.problems.map((p) => p.message).join('; ')}`);
   const c = parsed.change;
+  if (c.intent !== 'move-columns') throw new Error(`the example change file plans ${c.intent}, not move-columns`);
   return {
     ...c,
     id,

@@ -1,6 +1,8 @@
 import { isMap, isNode, isScalar, isSeq, LineCounter, parseAllDocuments, type Node as YamlNode } from 'yaml';
 import { z } from 'zod';
 import { changeEnvelope, moveColumnsParams, type ChangeSpec, type IntentKind } from './change-spec.js';
+import { renameColumnParams } from '../intents/rename-column-intent.js';
+import { renameTableParams } from '../intents/rename-table-intent.js';
 
 /** One thing wrong with a change file, at a 1-based line and column; `field` is e.g. `params.columns[1]`. */
 export interface ChangeFileProblem {
@@ -26,7 +28,11 @@ export class ChangeFileError extends Error {
 export type ParseResult = { ok: true; change: ChangeSpec } | { ok: false; problems: ChangeFileProblem[] };
 
 /** The schema for each intent's `params`; a new intent without one does not compile. */
-const intentParams = { 'move-columns': moveColumnsParams } satisfies Record<IntentKind, z.ZodType>;
+const intentParams = {
+  'move-columns': moveColumnsParams,
+  'rename-column': renameColumnParams,
+  'rename-table': renameTableParams,
+} satisfies Record<IntentKind, z.ZodType>;
 
 /** Nouns for lists whose element type a reader would not guess from "a list". */
 const listNouns: Record<string, string> = { columns: 'column names', rollout: 'percentages', versions: 'versions' };
@@ -121,7 +127,7 @@ function parse(text: string, file: string): ParseResult {
   const e = envelope.data;
   return {
     ok: true,
-    change: { id: e.id ?? base, file, title: e.title, intent: e.intent, sync: e.sync, params: params.data, execution: e.execution },
+    change: { id: e.id ?? base, file, title: e.title, intent: e.intent, sync: e.sync, params: params.data, execution: e.execution } as ChangeSpec,
   };
 }
 

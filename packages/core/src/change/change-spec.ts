@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { parseDuration } from '../util/duration.js';
+import type { RenameColumnParams } from '../intents/rename-column-intent.js';
+import type { RenameTableParams } from '../intents/rename-table-intent.js';
 
 /** Current version of the change-file format. */
 export const CHANGE_FILE_VERSION = 1;
@@ -10,7 +12,7 @@ export const DEFAULT_TARGET_BATCH_MS = 100;
 export const DEFAULT_LOCK_RETRIES = 10;
 export const DEFAULT_PROPAGATION_MS = 5_000;
 
-const identifier = z
+export const identifier = z
   .string()
   .min(1)
   .max(63, 'PostgreSQL names are at most 63 bytes')
@@ -35,7 +37,7 @@ export const duration = z
     return ms;
   });
 
-const flagName = z
+export const flagName = z
   .string()
   .regex(/^[A-Z][A-Za-z0-9]*$/, 'flag names are PascalCase verb phrases, e.g. ReadContractDetailsFromCustomer');
 
@@ -109,7 +111,11 @@ export const changeEnvelope = z.strictObject({
   version: z.literal(CHANGE_FILE_VERSION, { message: `version must be ${CHANGE_FILE_VERSION}` }),
   id: changeId.optional(),
   title: z.string().min(1),
-  intent: z.enum(['move-columns']),
+  intent: z.enum([
+    'move-columns',
+    'rename-column',
+    'rename-table',
+  ]),
   sync: z.enum(['trigger', 'app']).default('trigger'),
   params: z.unknown(),
   execution: executionSettings,
@@ -117,13 +123,20 @@ export const changeEnvelope = z.strictObject({
 
 export type IntentKind = z.output<typeof changeEnvelope>['intent'];
 
-/** A validated change file. */
-export interface ChangeSpec {
+/** Each intent's validated params, by kind. */
+export interface IntentParams {
+  'move-columns': MoveColumnsParams;
+  'rename-column': RenameColumnParams;
+  'rename-table': RenameTableParams;
+}
+
+interface ChangeBase {
   id: string;
   file: string;
   title: string;
-  intent: 'move-columns';
   sync: 'trigger' | 'app';
-  params: MoveColumnsParams;
   execution: ExecutionSettings;
 }
+
+/** A validated change file: the envelope, and the params of its intent. */
+export type ChangeSpec = { [K in IntentKind]: ChangeBase & { intent: K; params: IntentParams[K] } }[IntentKind];

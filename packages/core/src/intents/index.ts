@@ -1,8 +1,12 @@
 import type { IntentKind } from '../change/change-spec.js';
 import type { IntentDef } from './intent.js';
 import { moveColumnsIntent } from './move-columns-intent.js';
+import { renameColumnIntent } from './rename-column-intent.js';
+import { renameTableIntent } from './rename-table-intent.js';
 
 /** Every intent Switchback can plan. Adding a kind without an entry does not compile. */
 export const intents = {
   'move-columns': moveColumnsIntent,
+  'rename-column': renameColumnIntent,
+  'rename-table': renameTableIntent,
 } satisfies Record<IntentKind, IntentDef<never> | IntentDef<any>>;

@@ -105,7 +105,7 @@ export function dropTriggerSql(m: MoveShape, which: 'toNew' | 'toOld'): string {
 DROP FUNCTION IF EXISTS switchback.${ident(name)}();`;
 }
 
-function bounds(table: string, key: string, keyType: string) {
+export function bounds(table: string, key: string, keyType: string) {
   const K = ident(key);
   return {
     boundSql: `SELECT min(${K})::text AS lo, max(${K})::text AS hi, count(*)::int AS n FROM (SELECT ${K} FROM ${qualified(table)} WHERE ${K} > $1::${keyType} ORDER BY ${K} LIMIT $2) AS b`,
@@ -113,7 +113,7 @@ function bounds(table: string, key: string, keyType: string) {
   };
 }
 
-function estimate(table: string): string {
+export function estimate(table: string): string {
   return `SELECT CASE WHEN c.reltuples >= 0 THEN c.reltuples::bigint ELSE (SELECT count(*) FROM ${qualified(table)}) END AS n FROM pg_class c WHERE c.oid = ${literal(qualified(table))}::regclass`;
 }
 
