@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ChangeFileError, formatChangeFileProblem, parseChangeFile, type ChangeFileProblem } from './change-file.js';
-import type { ChangeSpec } from './change-spec.js';
+import { changeEnvelope, type ChangeSpec } from './change-spec.js';
 
 const FILE = 'changes/0001-contract-into-customer.yaml';
 const DAY = 86_400_000;
@@ -195,7 +195,7 @@ describe('parseChangeFile: problems', () => {
     { name: 'wrong version', text: edit('version: 1', 'version: 2'), problems: [`${FILE}:1:10: version: version must be 1`] },
     { name: 'version as a string', text: edit('version: 1', 'version: "1"'), problems: [`${FILE}:1:10: version: version must be 1`] },
     { name: 'missing version', text: edit('version: 1\n', ''), problems: [`${FILE}:1:1: version: required field "version" is missing`] },
-    { name: 'unknown intent', text: edit('intent: move-columns', 'intent: move-column'), problems: [`${FILE}:3:9: intent: must be one of: move-columns`] },
+    { name: 'unknown intent', text: edit('intent: move-columns', 'intent: move-column'), problems: [`${FILE}:3:9: intent: must be one of: ${changeEnvelope.shape.intent.options.join(', ')}`] },
     { name: 'bad sync value', text: edit('sync: trigger', 'sync: triggers'), problems: [`${FILE}:4:7: sync: must be one of: trigger, app`] },
     { name: 'missing params', text: MINIMAL.slice(0, MINIMAL.indexOf('params:')), problems: [`${FILE}:1:1: params: required field "params" is missing`] },
     { name: 'params not a mapping', text: edit('params:\n', 'params: [tier]\nparamz:\n', MINIMAL.slice(0, MINIMAL.indexOf('params:') + 8)), problems: [`${FILE}:4:9: params: expected a mapping of fields, got a list`, `${FILE}:5:1: paramz: unknown field "paramz"; did you mean "params"?`] },

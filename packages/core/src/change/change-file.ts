@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { changeEnvelope, moveColumnsParams, type ChangeSpec, type IntentKind } from './change-spec.js';
 import { renameColumnParams } from '../intents/rename-column-intent.js';
 import { renameTableParams } from '../intents/rename-table-intent.js';
+import { changeColumnTypeParams } from '../intents/change-column-type-intent.js';
 
 /** One thing wrong with a change file, at a 1-based line and column; `field` is e.g. `params.columns[1]`. */
 export interface ChangeFileProblem {
@@ -32,6 +33,7 @@ const intentParams = {
   'move-columns': moveColumnsParams,
   'rename-column': renameColumnParams,
   'rename-table': renameTableParams,
+  'change-column-type': changeColumnTypeParams,
 } satisfies Record<IntentKind, z.ZodType>;
 
 /** Nouns for lists whose element type a reader would not guess from "a list". */

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { parseDuration } from '../util/duration.js';
 import type { RenameColumnParams } from '../intents/rename-column-intent.js';
 import type { RenameTableParams } from '../intents/rename-table-intent.js';
+import type { ChangeColumnTypeParams } from '../intents/change-column-type-intent.js';
 
 /** Current version of the change-file format. */
 export const CHANGE_FILE_VERSION = 1;
@@ -115,6 +116,7 @@ export const changeEnvelope = z.strictObject({
     'move-columns',
     'rename-column',
     'rename-table',
+    'change-column-type',
   ]),
   sync: z.enum(['trigger', 'app']).default('trigger'),
   params: z.unknown(),
@@ -128,6 +130,7 @@ export interface IntentParams {
   'move-columns': MoveColumnsParams;
   'rename-column': RenameColumnParams;
   'rename-table': RenameTableParams;
+  'change-column-type': ChangeColumnTypeParams;
 }
 
 interface ChangeBase {

@@ -3,10 +3,12 @@ import type { IntentDef } from './intent.js';
 import { moveColumnsIntent } from './move-columns-intent.js';
 import { renameColumnIntent } from './rename-column-intent.js';
 import { renameTableIntent } from './rename-table-intent.js';
+import { changeColumnTypeIntent } from './change-column-type-intent.js';
 
 /** Every intent Switchback can plan. Adding a kind without an entry does not compile. */
 export const intents = {
   'move-columns': moveColumnsIntent,
   'rename-column': renameColumnIntent,
   'rename-table': renameTableIntent,
+  'change-column-type': changeColumnTypeIntent,
 } satisfies Record<IntentKind, IntentDef<never> | IntentDef<any>>;

@@ -1,4 +1,4 @@
-import type { SchemaModel, TableModel } from '@switchback/core';
+import type { IndexModel, SchemaModel, TableModel } from '@switchback/core';
 import type { Queryable } from '../db/db.js';
 
 /** Read the application's tables (every schema but the system ones and Switchback's own) from the catalog. */
@@ -26,5 +26,39 @@ SELECT n.nspname AS schema, c.relname AS table, a.attname AS column, format_type
     t.columns.push({ name: r.column, type: r.type, nullable: !r.notnull, default: r.def, generated: r.generated });
     if (r.pk) t.primaryKey.push(r.column);
   }
-  return { tables };
+  return { tables, indexes: await readIndexes(db) };
+}
+
+/** The indexes of the application's tables, with the constraint each backs. */
+async function readIndexes(db: Queryable): Promise<Record<string, IndexModel>> {
+  const { rows } = await db.query<{ schema: string; table: string; name: string; columns: string[]; unique: boolean; method: string; predicate: string | null; constraint: string | null; contype: string | null }>(`
+SELECT n.nspname AS schema, t.relname AS table, i.relname AS name, am.amname AS method, x.indisunique AS unique,
+       pg_get_expr(x.indpred, x.indrelid) AS predicate, c.conname AS constraint, c.contype::text AS contype,
+       ARRAY(SELECT CASE WHEN k.attnum = 0 THEN '(' || pg_get_indexdef(x.indexrelid, k.ord::int, true) || ')' ELSE a.attname::text END
+               FROM unnest(x.indkey::int2[]) WITH ORDINALITY AS k(attnum, ord)
+               LEFT JOIN pg_attribute a ON a.attrelid = x.indrelid AND a.attnum = k.attnum
+              WHERE k.ord <= x.indnkeyatts ORDER BY k.ord) AS columns
+  FROM pg_index x
+  JOIN pg_class i ON i.oid = x.indexrelid
+  JOIN pg_class t ON t.oid = x.indrelid
+  JOIN pg_namespace n ON n.oid = t.relnamespace
+  JOIN pg_am am ON am.oid = i.relam
+  LEFT JOIN pg_constraint c ON c.conindid = x.indexrelid AND c.contype IN ('p', 'u')
+ WHERE n.nspname NOT IN ('pg_catalog', 'information_schema', 'switchback') AND n.nspname NOT LIKE 'switchback\\_archive%'
+   AND n.nspname NOT LIKE 'pg_toast%' AND n.nspname NOT LIKE 'pg_temp%'
+ ORDER BY n.nspname, i.relname`);
+  const indexes: Record<string, IndexModel> = {};
+  for (const r of rows) {
+    const key = (name: string) => (r.schema === 'public' ? name : `${r.schema}.${name}`);
+    indexes[key(r.name)] = {
+      name: key(r.name),
+      table: key(r.table),
+      columns: r.columns,
+      unique: r.unique,
+      method: r.method,
+      ...(r.predicate ? { predicate: r.predicate } : {}),
+      ...(r.constraint ? { constraint: { name: r.constraint, type: r.contype === 'p' ? ('primary-key' as const) : ('unique' as const) } } : {}),
+    };
+  }
+  return indexes;
 }
