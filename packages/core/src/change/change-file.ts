@@ -4,6 +4,7 @@ import { changeEnvelope, moveColumnsParams, type ChangeSpec, type IntentKind } f
 import { renameColumnParams } from '../intents/rename-column-intent.js';
 import { renameTableParams } from '../intents/rename-table-intent.js';
 import { changeColumnTypeParams } from '../intents/change-column-type-intent.js';
+import { addNotNullParams } from '../intents/add-not-null-intent.js';
 
 /** One thing wrong with a change file, at a 1-based line and column; `field` is e.g. `params.columns[1]`. */
 export interface ChangeFileProblem {
@@ -34,6 +35,7 @@ const intentParams = {
   'rename-column': renameColumnParams,
   'rename-table': renameTableParams,
   'change-column-type': changeColumnTypeParams,
+  'add-not-null': addNotNullParams,
 } satisfies Record<IntentKind, z.ZodType>;
 
 /** Nouns for lists whose element type a reader would not guess from "a list". */

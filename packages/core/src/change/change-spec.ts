@@ -3,6 +3,7 @@ import { parseDuration } from '../util/duration.js';
 import type { RenameColumnParams } from '../intents/rename-column-intent.js';
 import type { RenameTableParams } from '../intents/rename-table-intent.js';
 import type { ChangeColumnTypeParams } from '../intents/change-column-type-intent.js';
+import type { AddNotNullParams } from '../intents/add-not-null-intent.js';
 
 /** Current version of the change-file format. */
 export const CHANGE_FILE_VERSION = 1;
@@ -117,6 +118,7 @@ export const changeEnvelope = z.strictObject({
     'rename-column',
     'rename-table',
     'change-column-type',
+    'add-not-null',
   ]),
   sync: z.enum(['trigger', 'app']).default('trigger'),
   params: z.unknown(),
@@ -131,6 +133,7 @@ export interface IntentParams {
   'rename-column': RenameColumnParams;
   'rename-table': RenameTableParams;
   'change-column-type': ChangeColumnTypeParams;
+  'add-not-null': AddNotNullParams;
 }
 
 interface ChangeBase {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fs from 'node:fs';
 import { col } from '../../test/seed-fixture.js';
+import { ticketSchema } from '../../test/ticket-fixture.js';
 import { parseChangeFile } from '../change/change-file.js';
 import type { ChangeSpec } from '../change/change-spec.js';
 import { allSteps, type Plan } from '../plan/plan.js';
@@ -10,24 +11,6 @@ import type { SchemaModel } from '../schema/schema-model.js';
 import { normalizeType, planChangeColumnType } from './change-column-type-intent.js';
 
 const EXAMPLE = new URL('../../../../examples/changes/0004-widen-ticket-id.yaml', import.meta.url);
-
-/** examples/changes/schema.sql's support_ticket, as the catalog describes it. */
-function ticketSchema(): SchemaModel {
-  return {
-    tables: {
-      support_ticket: {
-        name: 'support_ticket',
-        schema: 'public',
-        primaryKey: ['id'],
-        columns: [col('id', 'integer', false, "nextval('support_ticket_id_seq'::regclass)"), col('customer_id', 'bigint'), col('status', 'ticket_status', false, "'open'::ticket_status"), col('priority', 'integer', false, '3'), col('subject', 'text'), col('opened_at', 'timestamp with time zone', false, 'now()')],
-      },
-    },
-    indexes: {
-      support_ticket_pkey: { name: 'support_ticket_pkey', table: 'support_ticket', columns: ['id'], unique: true, method: 'btree', constraint: { name: 'support_ticket_pkey', type: 'primary-key' } },
-      support_ticket_priority: { name: 'support_ticket_priority', table: 'support_ticket', columns: ['priority'], unique: false, method: 'btree' },
-    },
-  };
-}
 
 function change(params: Record<string, unknown> = {}, sync = 'trigger'): ChangeSpec {
   const yaml = `version: 1\nid: 0004-widen\ntitle: Widen\nintent: change-column-type\nsync: ${sync}\nparams: ${JSON.stringify({ table: 'support_ticket', column: 'id', type: 'bigint', ...params })}\n`;
@@ -97,7 +80,7 @@ describe('change-column-type plan', () => {
 
 describe('change-column-type problems', () => {
   const cases: [string, Record<string, unknown>, (s: SchemaModel) => void, { code: string; field: string; message: RegExp }, string?][] = [
-    ['a missing table', { table: 'ticket' }, () => {}, { code: 'table-not-found', field: 'params.table', message: /table "ticket" does not exist .*\(tables: support_ticket\)/ }],
+    ['a missing table', { table: 'ticket' }, () => {}, { code: 'table-not-found', field: 'params.table', message: /table "ticket" does not exist .*\(tables: support_customer, support_ticket\)/ }],
     ['a missing column', { column: 'prio' }, () => {}, { code: 'column-not-found', field: 'params.column', message: /column "prio" does not exist in support_ticket/ }],
     ['the same type under another spelling', { type: 'int4' }, () => {}, { code: 'invalid-params', field: 'params.type', message: /already has type integer/ }],
     ['an identity column', {}, (s) => (s.tables.support_ticket!.columns[0]!.generated = true), { code: 'invalid-params', field: 'params.column', message: /identity/ }],

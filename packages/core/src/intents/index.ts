@@ -4,6 +4,7 @@ import { moveColumnsIntent } from './move-columns-intent.js';
 import { renameColumnIntent } from './rename-column-intent.js';
 import { renameTableIntent } from './rename-table-intent.js';
 import { changeColumnTypeIntent } from './change-column-type-intent.js';
+import { addNotNullIntent } from './add-not-null-intent.js';
 
 /** Every intent Switchback can plan. Adding a kind without an entry does not compile. */
 export const intents = {
@@ -11,4 +12,5 @@ export const intents = {
   'rename-column': renameColumnIntent,
   'rename-table': renameTableIntent,
   'change-column-type': changeColumnTypeIntent,
+  'add-not-null': addNotNullIntent,
 } satisfies Record<IntentKind, IntentDef<never> | IntentDef<any>>;
