@@ -83,3 +83,30 @@ export class WriteLog {
     return [...this.expected].filter(([k, v]) => have.get(k) !== v).map(([k, v]) => `row ${k}: committed ${v}, reads ${have.get(k) ?? 'no row'}`);
   }
 }
+
+/** A ticket table next to the support desk's customers (examples/changes/schema.sql, in `schema`), `rows` tickets. */
+export function ticketSql(schema: string, rows: number): string {
+  return `CREATE TYPE ${schema}.ticket_status AS ENUM ('open', 'pending', 'closed');
+CREATE TABLE ${schema}.support_ticket (
+  id serial PRIMARY KEY,
+  customer_id bigint,
+  status ${schema}.ticket_status NOT NULL DEFAULT 'open',
+  priority integer NOT NULL DEFAULT 3,
+  subject text,
+  opened_at timestamptz NOT NULL DEFAULT now()
+);
+INSERT INTO ${schema}.support_ticket (customer_id, status, subject)
+SELECT 1 + g % 50, (ARRAY['open', 'pending', 'closed']::${schema}.ticket_status[])[1 + g % 3], 'ticket ' || g FROM generate_series(1, ${rows}) AS g;
+ANALYZE ${schema}.support_ticket;`;
+}
+
+/** Index names of a table, in order. */
+export async function indexNames(db: Queryable, qualifiedTable: string): Promise<{ name: string; valid: boolean }[]> {
+  const { rows } = await db.query<{ name: string; valid: boolean }>(`SELECT c.relname AS name, x.indisvalid AS valid FROM pg_index x JOIN pg_class c ON c.oid = x.indexrelid WHERE x.indrelid = to_regclass($1) ORDER BY 1`, [qualifiedTable]);
+  return rows;
+}
+
+export async function constraintState(db: Queryable, qualifiedTable: string, name: string): Promise<'missing' | 'not valid' | 'valid'> {
+  const { rows } = await db.query<{ v: boolean }>(`SELECT convalidated AS v FROM pg_constraint WHERE conrelid = to_regclass($1) AND conname = $2`, [qualifiedTable, name]);
+  return rows.length ? (rows[0]!.v ? 'valid' : 'not valid') : 'missing';
+}

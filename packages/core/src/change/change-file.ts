@@ -5,6 +5,10 @@ import { renameColumnParams } from '../intents/rename-column-intent.js';
 import { renameTableParams } from '../intents/rename-table-intent.js';
 import { changeColumnTypeParams } from '../intents/change-column-type-intent.js';
 import { addNotNullParams } from '../intents/add-not-null-intent.js';
+import { addForeignKeyParams } from '../intents/add-foreign-key-intent.js';
+import { addUniqueParams } from '../intents/add-unique-intent.js';
+import { addIndexParams } from '../intents/add-index-intent.js';
+import { addEnumValueParams } from '../intents/add-enum-value-intent.js';
 
 /** One thing wrong with a change file, at a 1-based line and column; `field` is e.g. `params.columns[1]`. */
 export interface ChangeFileProblem {
@@ -36,6 +40,10 @@ const intentParams = {
   'rename-table': renameTableParams,
   'change-column-type': changeColumnTypeParams,
   'add-not-null': addNotNullParams,
+  'add-foreign-key': addForeignKeyParams,
+  'add-unique': addUniqueParams,
+  'add-index': addIndexParams,
+  'add-enum-value': addEnumValueParams,
 } satisfies Record<IntentKind, z.ZodType>;
 
 /** Nouns for lists whose element type a reader would not guess from "a list". */

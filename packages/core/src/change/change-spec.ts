@@ -4,6 +4,10 @@ import type { RenameColumnParams } from '../intents/rename-column-intent.js';
 import type { RenameTableParams } from '../intents/rename-table-intent.js';
 import type { ChangeColumnTypeParams } from '../intents/change-column-type-intent.js';
 import type { AddNotNullParams } from '../intents/add-not-null-intent.js';
+import type { AddForeignKeyParams } from '../intents/add-foreign-key-intent.js';
+import type { AddUniqueParams } from '../intents/add-unique-intent.js';
+import type { AddIndexParams } from '../intents/add-index-intent.js';
+import type { AddEnumValueParams } from '../intents/add-enum-value-intent.js';
 
 /** Current version of the change-file format. */
 export const CHANGE_FILE_VERSION = 1;
@@ -119,6 +123,10 @@ export const changeEnvelope = z.strictObject({
     'rename-table',
     'change-column-type',
     'add-not-null',
+    'add-foreign-key',
+    'add-unique',
+    'add-index',
+    'add-enum-value',
   ]),
   sync: z.enum(['trigger', 'app']).default('trigger'),
   params: z.unknown(),
@@ -134,6 +142,10 @@ export interface IntentParams {
   'rename-table': RenameTableParams;
   'change-column-type': ChangeColumnTypeParams;
   'add-not-null': AddNotNullParams;
+  'add-foreign-key': AddForeignKeyParams;
+  'add-unique': AddUniqueParams;
+  'add-index': AddIndexParams;
+  'add-enum-value': AddEnumValueParams;
 }
 
 interface ChangeBase {

@@ -5,6 +5,10 @@ import { renameColumnIntent } from './rename-column-intent.js';
 import { renameTableIntent } from './rename-table-intent.js';
 import { changeColumnTypeIntent } from './change-column-type-intent.js';
 import { addNotNullIntent } from './add-not-null-intent.js';
+import { addForeignKeyIntent } from './add-foreign-key-intent.js';
+import { addUniqueIntent } from './add-unique-intent.js';
+import { addIndexIntent } from './add-index-intent.js';
+import { addEnumValueIntent } from './add-enum-value-intent.js';
 
 /** Every intent Switchback can plan. Adding a kind without an entry does not compile. */
 export const intents = {
@@ -13,4 +17,8 @@ export const intents = {
   'rename-table': renameTableIntent,
   'change-column-type': changeColumnTypeIntent,
   'add-not-null': addNotNullIntent,
+  'add-foreign-key': addForeignKeyIntent,
+  'add-unique': addUniqueIntent,
+  'add-index': addIndexIntent,
+  'add-enum-value': addEnumValueIntent,
 } satisfies Record<IntentKind, IntentDef<never> | IntentDef<any>>;

@@ -9,7 +9,7 @@ import type { SchemaModel } from '../schema/schema-model.js';
  * message says what is wrong and how to fix it.
  */
 export interface PlanProblem {
-  code: 'table-not-found' | 'column-not-found' | 'unsupported-key' | 'column-conflict' | 'invalid-params';
+  code: 'table-not-found' | 'column-not-found' | 'unsupported-key' | 'column-conflict' | 'invalid-params' | 'type-not-found' | 'already-exists';
   field: string;
   message: string;
 }

@@ -24,6 +24,8 @@ export interface IndexModel {
   /** Access method (`btree`, `gin`…) and partial-index predicate, when known (live catalog). */
   method?: string;
   predicate?: string;
+  /** False for an index a failed CREATE INDEX CONCURRENTLY left behind (live catalog). */
+  valid?: boolean;
 }
 
 /** A table constraint other than NOT NULL. */

@@ -26,13 +26,13 @@ SELECT n.nspname AS schema, c.relname AS table, a.attname AS column, format_type
     t.columns.push({ name: r.column, type: r.type, nullable: !r.notnull, default: r.def, generated: r.generated });
     if (r.pk) t.primaryKey.push(r.column);
   }
-  return { tables, indexes: await readIndexes(db) };
+  return { tables, indexes: await readIndexes(db), enums: await readEnums(db) };
 }
 
 /** The indexes of the application's tables, with the constraint each backs. */
 async function readIndexes(db: Queryable): Promise<Record<string, IndexModel>> {
-  const { rows } = await db.query<{ schema: string; table: string; name: string; columns: string[]; unique: boolean; method: string; predicate: string | null; constraint: string | null; contype: string | null }>(`
-SELECT n.nspname AS schema, t.relname AS table, i.relname AS name, am.amname AS method, x.indisunique AS unique,
+  const { rows } = await db.query<{ schema: string; table: string; name: string; columns: string[]; unique: boolean; valid: boolean; method: string; predicate: string | null; constraint: string | null; contype: string | null }>(`
+SELECT n.nspname AS schema, t.relname AS table, i.relname AS name, am.amname AS method, x.indisunique AS unique, x.indisvalid AS valid,
        pg_get_expr(x.indpred, x.indrelid) AS predicate, c.conname AS constraint, c.contype::text AS contype,
        ARRAY(SELECT CASE WHEN k.attnum = 0 THEN '(' || pg_get_indexdef(x.indexrelid, k.ord::int, true) || ')' ELSE a.attname::text END
                FROM unnest(x.indkey::int2[]) WITH ORDINALITY AS k(attnum, ord)
@@ -55,10 +55,21 @@ SELECT n.nspname AS schema, t.relname AS table, i.relname AS name, am.amname AS 
       table: key(r.table),
       columns: r.columns,
       unique: r.unique,
+      valid: r.valid,
       method: r.method,
       ...(r.predicate ? { predicate: r.predicate } : {}),
       ...(r.constraint ? { constraint: { name: r.constraint, type: r.contype === 'p' ? ('primary-key' as const) : ('unique' as const) } } : {}),
     };
   }
   return indexes;
+}
+
+/** Enum types and their labels in order, keyed like tables (`status`, `billing.status`). */
+async function readEnums(db: Queryable): Promise<Record<string, string[]>> {
+  const { rows } = await db.query<{ schema: string; name: string; labels: string[] }>(`
+SELECT n.nspname AS schema, t.typname AS name, array_agg(e.enumlabel::text ORDER BY e.enumsortorder) AS labels
+  FROM pg_type t JOIN pg_enum e ON e.enumtypid = t.oid JOIN pg_namespace n ON n.oid = t.typnamespace
+ WHERE n.nspname NOT IN ('pg_catalog', 'information_schema', 'switchback')
+ GROUP BY n.nspname, t.typname ORDER BY 1, 2`);
+  return Object.fromEntries(rows.map((r) => [r.schema === 'public' ? r.name : `${r.schema}.${r.name}`, r.labels]));
 }
