@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { registerChange, type Db } from '@switchback/engine';
 import { schemaSql, seedSql } from '@switchback/example-support-desk';
 import { targets, type TestDatabase } from '../../../test-support/databases.js';
-import { changeFrom, columnsOf, isNotNull, oldVersionGone, walkLifecycle, WriteLog } from './intent-lifecycle.js';
+import { changeFrom, columnsOf, indexNames, isNotNull, oldVersionGone, walkLifecycle, WriteLog } from './intent-lifecycle.js';
 
 const SCHEMA = 'desk';
 const T = `${SCHEMA}.support_customer`;
@@ -24,7 +24,7 @@ execution: { batchSize: 100, targetBatchTime: 0 }
 
 /** Every NOT NULL column of support_customer with a value, minus the one renamed. */
 function insertSql(column: string, skip: string): string {
-  const base: Record<string, string> = { tenant: `'acme'`, contact_name: `'contact'`, company_name: `'company'` };
+  const base: Record<string, string> = { tenant: `'acme'`, contact_name: `'contact ' || $1`, company_name: `'company'` };
   delete base[skip];
   const cols = [...Object.keys(base), column];
   return `INSERT INTO ${T} (${cols.join(', ')}) VALUES (${[...Object.values(base), '$1'].join(', ')}) RETURNING id::text AS id`;
@@ -36,6 +36,7 @@ describe.each(targets)('rename-column lifecycle on $name', (target) => {
     t = await target.create();
     await t.db.exec(schemaSql(SCHEMA));
     await t.db.exec(seedSql(SCHEMA, 300));
+    await t.db.exec(`CREATE INDEX support_customer_company ON ${T} (company_name); ALTER TABLE ${T} ADD CONSTRAINT support_customer_tenant_contact UNIQUE (tenant, contact_name);`);
     await oldVersionGone(t.db);
   });
   afterEach(() => t.drop());
@@ -88,10 +89,17 @@ describe.each(targets)('rename-column lifecycle on $name', (target) => {
       if (i >= 1) expect(await log.lost(read(to))).toEqual([]);
       if (i < 3) expect(await isNotNull(t.db, T, from), `${from} keeps NOT NULL`).toBe(true);
       if (i >= 0) expect(await isNotNull(t.db, T, to), `${to} NOT NULL only after contract`).toBe(i === 3);
+      // Queries by either name are served by an index, and (tenant, contact_name) stays unique throughout.
+      const indexed = await indexNames(t.db, T);
+      if (i < 3) expect(indexed.some((x) => x.name === (from === 'tenant' ? 'support_customer_tenant_contact' : 'support_customer_company'))).toBe(true);
+      if (i >= 1) expect(indexed.filter((x) => x.valid).length, 'the indexes of the old column exist on the new one too').toBe(i === 3 ? 3 : 4);
+      const name = (c: string) => (c === from && i === 3 ? to : c);
+      await expect(t.db.query(`INSERT INTO ${T} (${name('tenant')}, contact_name, ${name('company_name')}) VALUES ('acme', 'Contact 200', 'x')`), 'still unique').rejects.toThrow(/duplicate key/);
       if (i === 3 && hasDefault) {
-        const { rows } = await t.db.query<{ v: string }>(`INSERT INTO ${T} (contact_name, company_name) VALUES ('c', 'co') RETURNING ${to} AS v`);
+        const { rows } = await t.db.query<{ v: string }>(`INSERT INTO ${T} (contact_name, company_name) VALUES ($1, 'co') RETURNING ${to} AS v`, [`default check ${round}`]);
         expect(rows[0]!.v, 'the default moved to the new column').toBe('default');
       }
     });
+    expect((await indexNames(t.db, T)).map((x) => x.name), 'the indexes keep their names').toEqual(['support_customer_company', 'support_customer_pkey', 'support_customer_tenant_contact']);
   });
 });

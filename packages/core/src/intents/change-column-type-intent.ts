@@ -75,11 +75,9 @@ export function planChangeColumnType(change: TypeChangeSpec, schema: SchemaModel
   const shadow = `${p.column.slice(0, 58)}__new`;
   const retired = `${p.column.slice(0, 58)}__old`;
   for (const name of [shadow, retired]) if (findColumn(table, name)) problems.push({ code: 'column-conflict', field: 'params.column', message: `${table.name} already has a column "${name}", which this change needs for the ${name === shadow ? 'new' : 'old'} type; drop or rename it first.` });
-  const indexes = Object.values(schema.indexes ?? {}).filter((i) => i.table === table.name && i.columns.includes(p.column));
-  for (const i of Object.values(schema.indexes ?? {}).filter((x) => x.table === table.name)) {
-    const expression = i.columns.some((x) => x.startsWith('(') && new RegExp(`\\b${p.column}\\b`).test(x));
-    const predicate = i.predicate && new RegExp(`\\b${p.column}\\b`).test(i.predicate);
-    if (expression || predicate) problems.push({ code: 'invalid-params', field: 'params.column', message: `index ${i.name} uses ${p.column} in an ${expression ? 'expression' : 'index predicate'}, which cannot be rebuilt on the new column automatically. Drop the index first (and recreate it on the new type afterwards).` });
+  const indexes = Object.values(schema.indexes ?? {}).filter((i) => i.table === table.name && i.valid !== false && i.columns.includes(p.column));
+  for (const { index, where } of sql.unmovableIndexes(Object.values(schema.indexes ?? {}), table.name, p.column)) {
+    problems.push({ code: 'invalid-params', field: 'params.column', message: `index ${index.name} uses ${p.column} in an ${where}, which cannot be rebuilt on the new column automatically. Drop the index first (and recreate it on the new type afterwards).` });
   }
   if (problems.length || !column || !key) return { ok: false, problems };
   const seq = column.default ? /^nextval\('(.+)'::regclass\)$/.exec(column.default)?.[1] : undefined;
@@ -105,7 +103,7 @@ function buildPlan(change: TypeChangeSpec, table: TableModel, column: ColumnMode
   const keys = c.indexes.filter((i) => i.constraint);
   const plain = c.indexes.filter((i) => !i.constraint);
   const names = (list: IndexModel[], suffix: '' | '__new' | '__old') => list.map((i) => sql.indexName(c, i, suffix).bare).join(', ');
-  const qualifiedNames = (list: IndexModel[], suffix: '' | '__new') => list.map((i) => (c.schema === 'public' ? '' : `${c.schema}.`) + sql.indexName(c, i, suffix).bare);
+  const qualifiedNames = (list: IndexModel[], suffix: '' | '__new') => sql.regclassNames(c, list, suffix);
   const parityBefore = { id: 'parity', kind: 'query-empty' as const, description: `every ${T} row has ${S} equal to ${O} as ${c.newType}`, sql: pair.pairParitySql(before) };
   const parityAfter = { id: 'parity', kind: 'query-empty' as const, description: `every ${T} row has ${R} equal to ${O}`, sql: pair.pairParitySql(after) };
   const dependents = { id: 'no-dependents', kind: 'query-empty' as const, description: `no foreign key, CHECK or EXCLUDE constraint and no view uses ${T}.${O} (they would follow the old column through the rename)`, sql: sql.dependentsSql(c) };

@@ -27,7 +27,10 @@ export interface TypeChange {
   indexes: IndexModel[];
 }
 
-const T = (c: TypeChange) => qualified(c.table);
+/** Where the indexes of a column live, for rebuilding them on another column. */
+export type IndexedColumn = Pick<TypeChange, 'schema' | 'table' | 'column'>;
+
+const T = (c: IndexedColumn) => qualified(c.table);
 const bare = (name: string) => (name.includes('.') ? name.slice(name.indexOf('.') + 1) : name);
 const cast = (type: string) => (x: string) => `(${x})::${type}`;
 
@@ -42,13 +45,13 @@ export function afterSwap(c: TypeChange): ColumnPair {
 }
 
 /** An index's name with a suffix, within 63 bytes, in the table's schema. */
-export function indexName(c: TypeChange, index: IndexModel, suffix: '' | '__new' | '__old'): { bare: string; qualified: string } {
+export function indexName(c: IndexedColumn, index: IndexModel, suffix: '' | '__new' | '__old'): { bare: string; qualified: string } {
   const name = bare(index.name).slice(0, 63 - suffix.length) + suffix;
   return { bare: name, qualified: qualified(c.schema === 'public' ? name : `${c.schema}.${name}`) };
 }
 
 /** Drop a half-built index of that name, then build it concurrently over `column` in place of the changing one. */
-export function buildIndexStatements(c: TypeChange, index: IndexModel, suffix: '' | '__new' | '__old', column: string): string[] {
+export function buildIndexStatements(c: IndexedColumn, index: IndexModel, suffix: '' | '__new' | '__old', column: string): string[] {
   const name = indexName(c, index, suffix);
   const cols = index.columns.map((x) => ident(x === c.column ? column : x)).join(', ');
   const method = index.method && index.method !== 'btree' ? ` USING ${index.method}` : '';
@@ -59,7 +62,7 @@ export function buildIndexStatements(c: TypeChange, index: IndexModel, suffix: '
   ];
 }
 
-export function dropIndexStatements(c: TypeChange, indexes: IndexModel[], suffix: '__new' | '__old'): string[] {
+export function dropIndexStatements(c: IndexedColumn, indexes: IndexModel[], suffix: '__new' | '__old'): string[] {
   return indexes.map((i) => `DROP INDEX CONCURRENTLY IF EXISTS ${indexName(c, i, suffix).qualified};`);
 }
 
@@ -131,4 +134,21 @@ export function typeIsNotSql(c: TypeChange, column: string, type: string): strin
 export function invalidIndexesSql(qualifiedNames: string[]): string {
   return `SELECT n AS invalid_index FROM unnest(ARRAY[${qualifiedNames.map(literal).join(', ')}]::text[]) AS n
  WHERE NOT EXISTS (SELECT 1 FROM pg_index WHERE indexrelid = to_regclass(n) AND indisvalid)`;
+}
+
+/** Indexes that use the column in an expression or predicate: they cannot be rebuilt on another column by name. */
+export function unmovableIndexes(indexes: IndexModel[], table: string, column: string): { index: IndexModel; where: 'expression' | 'index predicate' }[] {
+  const word = new RegExp(`\\b${column}\\b`);
+  return indexes
+    .filter((i) => i.table === table && i.valid !== false)
+    .flatMap((index): { index: IndexModel; where: 'expression' | 'index predicate' }[] => {
+      if (index.columns.some((x) => x.startsWith('(') && word.test(x))) return [{ index, where: 'expression' }];
+      if (index.predicate && word.test(index.predicate)) return [{ index, where: 'index predicate' }];
+      return [];
+    });
+}
+
+/** The names of these indexes with a suffix, schema-qualified as `to_regclass` takes them. */
+export function regclassNames(c: IndexedColumn, indexes: IndexModel[], suffix: '' | '__new'): string[] {
+  return indexes.map((i) => (c.schema === 'public' ? '' : `${c.schema}.`) + indexName(c, i, suffix).bare);
 }

@@ -69,6 +69,24 @@ describe('rename-column plan', () => {
     expect(plan().notes.join(' ')).toContain('params.oldVersions');
   });
 
+  it('rebuilds the old column\'s indexes on the new one before reads switch, and moves unique constraints onto them at contract', () => {
+    const schema = seedSchema();
+    schema.indexes = {
+      by_company: { name: 'by_company', table: 'support_customer', columns: ['company_name'], unique: false, method: 'btree' },
+      company_key: { name: 'company_key', table: 'support_customer', columns: ['tenant', 'company_name'], unique: true, method: 'btree', constraint: { name: 'company_key', type: 'unique' } },
+    };
+    const p = plan(change(), schema);
+    const sql = (id: string) => {
+      const s = allSteps(p).find((x) => x.id === id);
+      return s?.kind === 'concurrent' ? s.statements.join('\n') : s?.kind === 'sql' ? s.sql : '';
+    };
+    expect(sql('backfill.forward.build-indexes')).toContain('CREATE UNIQUE INDEX CONCURRENTLY "company_key__new" ON "support_customer" ("tenant", "organisation");');
+    expect(p.phases[2]!.gates.map((g) => g.id)).toEqual(['parity', 'indexes-valid']);
+    expect(sql('contract.forward.drop-old')).toContain('ALTER INDEX IF EXISTS "by_company__new" RENAME TO "by_company";');
+    expect(sql('contract.forward.drop-old')).toContain('ADD CONSTRAINT "company_key" UNIQUE USING INDEX "company_key__new";');
+    expect(p.phases[3]!.backward.map((s) => s.id)).toEqual(['contract.backward.restore-ReadSupportCustomerOrganisation', 'contract.backward.restore-old', 'contract.backward.copy-back', 'contract.backward.build-indexes', 'contract.backward.move-keys', 'contract.backward.rebuild-new-keys', 'contract.backward.not-null-check', 'contract.backward.validate', 'contract.backward.set-not-null']);
+  });
+
   it('names the flag after the table and the new name', () => {
     expect(defaultRenameFlag('support_customer', 'organisation')).toBe('ReadSupportCustomerOrganisation');
     expect(defaultRenameFlag('billing.invoice', 'total_cents')).toBe('ReadInvoiceTotalCents');
@@ -85,6 +103,7 @@ describe('rename-column problems', () => {
     ['a generated column', {}, (s) => (s.tables.support_customer!.columns[3]!.generated = true), { code: 'invalid-params', field: 'params.from', message: /generated or identity/ }],
     ['no primary key', {}, (s) => (s.tables.support_customer!.primaryKey = []), { code: 'unsupported-key', field: 'params.table', message: /no primary key/ }],
     ['sync: app', {}, () => {}, { code: 'invalid-params', field: 'sync', message: /trigger/ }, 'app'],
+    ['an expression index on the column', {}, (s) => (s.indexes = { lower_company: { name: 'lower_company', table: 'support_customer', columns: ['(lower(company_name))'], unique: false } }), { code: 'invalid-params', field: 'params.from', message: /index lower_company uses company_name in an expression/ }],
   ];
   it.each(cases)('reports %s with the field and a fix', (_name, params, mutate, expected, sync) => {
     const schema = seedSchema();

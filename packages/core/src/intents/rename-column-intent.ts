@@ -2,9 +2,10 @@ import { z } from 'zod';
 import { duration, flagName, identifier, tableName, type ChangeSpec } from '../change/change-spec.js';
 import type { AppChange, Phase, Plan, Step } from '../plan/plan.js';
 import { PLAN_VERSION } from '../plan/plan.js';
-import { findColumn, type ColumnModel, type SchemaModel, type TableModel } from '../schema/schema-model.js';
+import { findColumn, type ColumnModel, type IndexModel, type SchemaModel, type TableModel } from '../schema/schema-model.js';
 import { pascal } from '../util/names.js';
 import { ident as i, literal as lit, qualified as q } from '../util/sql.js';
+import { buildIndexStatements, dropIndexStatements, indexName, invalidIndexesSql, regclassNames, unmovableIndexes, type IndexedColumn } from './change-column-type-sql.js';
 import * as pair from './column-sync-sql.js';
 import { FLAG_FULL, FLAG_OFF, oldVersions, oldVersionsGate, oldVersionsNote, rolloutSteps, soakGate } from './common-params.js';
 import type { IntentDef, PlanProblem, PlanResult } from './intent.js';
@@ -57,11 +58,15 @@ export function planRenameColumn(change: RenameChange, schema: SchemaModel): Pla
   if (from?.generated) problems.push({ code: 'invalid-params', field: 'params.from', message: `"${p.from}" is a generated or identity column, which no trigger can write. Rename it with ALTER TABLE … RENAME COLUMN in a maintenance window instead.` });
   if (p.to === p.from) problems.push({ code: 'invalid-params', field: 'params.to', message: `the new name is the same as the old one ("${p.from}"); choose a different name.` });
   else if (findColumn(table, p.to)) problems.push({ code: 'column-conflict', field: 'params.to', message: `${table.name} already has a column "${p.to}"; choose a name that is not taken, or drop that column first.` });
+  for (const { index, where } of unmovableIndexes(Object.values(schema.indexes ?? {}), table.name, p.from)) {
+    problems.push({ code: 'invalid-params', field: 'params.from', message: `index ${index.name} uses ${p.from} in an ${where}, which cannot be rebuilt on ${p.to} automatically. Drop it first, and create it on ${p.to} afterwards (add-index).` });
+  }
   if (problems.length || !from || !key) return { ok: false, problems };
-  return { ok: true, plan: buildPlan(change, table, key, from) };
+  const indexes = Object.values(schema.indexes ?? {}).filter((i) => i.table === table.name && i.valid !== false && i.columns.includes(p.from));
+  return { ok: true, plan: buildPlan(change, table, key, from, indexes) };
 }
 
-function buildPlan(change: RenameChange, table: TableModel, key: ColumnModel, from: ColumnModel): Plan {
+function buildPlan(change: RenameChange, table: TableModel, key: ColumnModel, from: ColumnModel, indexes: IndexModel[]): Plan {
   const p = change.params;
   const T = table.name;
   const flag = p.flag ?? defaultRenameFlag(T, p.to);
@@ -77,6 +82,14 @@ function buildPlan(change: RenameChange, table: TableModel, key: ColumnModel, fr
   const oldNull = pair.notNullSteps(T, p.from);
   const addNew = `ALTER TABLE ${q(T)} ADD COLUMN IF NOT EXISTS ${i(p.to)} ${from.type};`;
   const sk = sketches(change.id, T, key.name, p.from, p.to, flag);
+  // The old column's indexes, rebuilt on the new one before it is read; unique constraints move onto them at contract.
+  const at: IndexedColumn = { schema: table.schema, table: T, column: p.from };
+  const plain = indexes.filter((x) => !x.constraint);
+  const keys = indexes.filter((x) => x.constraint);
+  const names = (list: IndexModel[], suffix: '' | '__new' | '__old') => list.map((x) => indexName(at, x, suffix).bare).join(', ');
+  const concurrent = (stepId: string, description: string, statements: string[]): Step[] => (statements.length ? [{ id: stepId, kind: 'concurrent', description, statements }] : []);
+  const indexesValid = indexes.length ? [{ id: 'indexes-valid', kind: 'query-empty' as const, description: `${names(indexes, '__new')} exist and are valid`, sql: invalidIndexesSql(regclassNames(at, indexes, '__new')) }] : [];
+  const moveKeys = (built: '__new' | '__old') => keys.map((x) => `ALTER TABLE ${q(T)} ${built === '__old' ? `DROP CONSTRAINT IF EXISTS ${i(x.constraint!.name)},\n  ` : ''}ADD CONSTRAINT ${i(x.constraint!.name)} UNIQUE USING INDEX ${i(indexName(at, x, built).bare)};`);
 
   const phases: Phase[] = [
     {
@@ -98,11 +111,14 @@ function buildPlan(change: RenameChange, table: TableModel, key: ColumnModel, fr
     {
       id: 'backfill',
       title: `Backfill ${p.to} from ${p.from}`,
-      summary: `Copy ${p.from} into ${p.to} for rows written before the trigger, in batches by ${key.name}, then prove both columns agree range by range.`,
-      backout: 'Nothing to undo: the copy is re-runnable and nothing reads the new column yet.',
-      forward: [{ id: id('backfill', 'forward', 'copy'), kind: 'backfill', description: `copy ${p.from} into ${p.to}`, backfill: pair.pairBackfill(cp, 'new', 'backfill-checksums') }],
-      backward: [],
-      verify: [parity],
+      summary: `Copy ${p.from} into ${p.to} for rows written before the trigger, in batches by ${key.name}, then prove both columns agree range by range${indexes.length ? `; build ${names(indexes, '__new')} on ${p.to} concurrently, as ${p.from} has them` : ''}.`,
+      backout: `Nothing to undo for the copy, which is re-runnable${indexes.length ? `; drop the indexes built on ${p.to}` : ''}. Nothing reads the new column yet.`,
+      forward: [
+        { id: id('backfill', 'forward', 'copy'), kind: 'backfill', description: `copy ${p.from} into ${p.to}`, backfill: pair.pairBackfill(cp, 'new', 'backfill-checksums') },
+        ...concurrent(id('backfill', 'forward', 'build-indexes'), `build ${names(indexes, '__new')} on ${p.to} concurrently`, indexes.flatMap((x) => buildIndexStatements(at, x, '__new', p.to))),
+      ],
+      backward: concurrent(id('backfill', 'backward', 'drop-indexes'), `drop ${names(indexes, '__new')} concurrently`, dropIndexStatements(at, indexes, '__new')),
+      verify: [parity, ...indexesValid],
       gates: [triggerGate],
       flags: [],
       app: [],
@@ -116,7 +132,7 @@ function buildPlan(change: RenameChange, table: TableModel, key: ColumnModel, fr
       forward: [{ id: id('read-switch', 'forward', 'flag-on'), kind: 'flag', description: `turn ${flag} on at ${p.rollout[0]}%`, flag, set: first }],
       backward: [{ id: id('read-switch', 'backward', 'flag-off'), kind: 'flag', description: `set ${flag} to 0%`, flag, set: FLAG_OFF }],
       verify: [parity],
-      gates: [parity],
+      gates: [parity, ...indexesValid],
       flags: [{ flag, forward: first, backward: FLAG_OFF }],
       app: [sk.readSwitch],
       access: { writes: [{ table: T }], reads: [{ table: T, via: flag }] },
@@ -128,7 +144,7 @@ function buildPlan(change: RenameChange, table: TableModel, key: ColumnModel, fr
       summary: `Once only versions that use ${p.to} run: drop the trigger and ${p.from}${from.default ? `, give ${p.to} the default ${from.default}` : ''}${from.nullable ? '' : `, make ${p.to} NOT NULL without a long lock`}, remove ${flag}.`,
       backout: `Re-add ${p.from}, recreate the trigger and copy ${p.to} back into it${from.nullable ? '' : `, then restore its NOT NULL`}.`,
       forward: [
-        ddl(id('contract', 'forward', 'drop-old'), `drop trigger ${trigger} and ${p.from}${from.default ? `; ${p.to} takes its default` : ''}`, [pair.dropSyncTriggerSql(cp), `ALTER TABLE ${q(T)} DROP COLUMN IF EXISTS ${i(p.from)};`, ...(from.default ? [`ALTER TABLE ${q(T)} ALTER COLUMN ${i(p.to)} SET DEFAULT ${from.default};`] : [])].join('\n')),
+        ddl(id('contract', 'forward', 'drop-old'), `drop trigger ${trigger} and ${p.from}${from.default ? `; ${p.to} takes its default` : ''}`, [pair.dropSyncTriggerSql(cp), `ALTER TABLE ${q(T)} DROP COLUMN IF EXISTS ${i(p.from)};`, ...(from.default ? [`ALTER TABLE ${q(T)} ALTER COLUMN ${i(p.to)} SET DEFAULT ${from.default};`] : []), ...plain.map((x) => `ALTER INDEX IF EXISTS ${indexName(at, x, '__new').qualified} RENAME TO ${i(indexName(at, x, '').bare)};`), ...moveKeys('__new')].join('\n')),
         ...(from.nullable
           ? []
           : [
@@ -140,8 +156,15 @@ function buildPlan(change: RenameChange, table: TableModel, key: ColumnModel, fr
       ],
       backward: [
         { id: id('contract', 'backward', `restore-${flag}`), kind: 'flag', description: `restore flag ${flag} at 100%`, flag, set: FLAG_FULL },
-        ddl(id('contract', 'backward', 'restore-old'), `re-add ${p.from} and trigger ${trigger}; ${p.to} back to nullable without default`, [`ALTER TABLE ${q(T)} ALTER COLUMN ${i(p.to)} DROP DEFAULT;`, newNull.undo, `ALTER TABLE ${q(T)} ADD COLUMN IF NOT EXISTS ${i(p.from)} ${from.type};`, pair.createSyncTriggerSql(cp)].join('\n')),
+        ddl(id('contract', 'backward', 'restore-old'), `re-add ${p.from} and trigger ${trigger}; ${p.to} back to nullable without default`, [...plain.map((x) => `ALTER INDEX IF EXISTS ${indexName(at, x, '').qualified} RENAME TO ${i(indexName(at, x, '__new').bare)};`), `ALTER TABLE ${q(T)} ALTER COLUMN ${i(p.to)} DROP DEFAULT;`, newNull.undo, `ALTER TABLE ${q(T)} ADD COLUMN IF NOT EXISTS ${i(p.from)} ${from.type};`, pair.createSyncTriggerSql(cp)].join('\n')),
         { id: id('contract', 'backward', 'copy-back'), kind: 'backfill', description: `copy ${p.to} back into ${p.from}`, backfill: pair.pairBackfill(cp, 'old', 'restore-checksums') },
+        ...concurrent(id('contract', 'backward', 'build-indexes'), `rebuild ${[names(plain, ''), names(keys, '__old')].filter(Boolean).join(', ')} on ${p.from} concurrently`, [...plain.flatMap((x) => buildIndexStatements(at, x, '', p.from)), ...keys.flatMap((x) => buildIndexStatements(at, x, '__old', p.from))]),
+        ...(keys.length
+          ? [
+              ddl(id('contract', 'backward', 'move-keys'), `move ${keys.map((x) => x.constraint!.name).join(', ')} back to ${p.from}`, moveKeys('__old').join('\n')),
+              ...concurrent(id('contract', 'backward', 'rebuild-new-keys'), `rebuild ${names(keys, '__new')} on ${p.to} concurrently`, keys.flatMap((x) => buildIndexStatements(at, x, '__new', p.to))),
+            ]
+          : []),
         ...(from.default ? [ddl(id('contract', 'backward', 'restore-default'), `restore the default of ${p.from}`, `ALTER TABLE ${q(T)} ALTER COLUMN ${i(p.from)} SET DEFAULT ${from.default};`)] : []),
         ...(from.nullable
           ? []
@@ -167,7 +190,7 @@ function buildPlan(change: RenameChange, table: TableModel, key: ColumnModel, fr
     },
   ];
 
-  const notes = [`Indexes, constraints other than NOT NULL, and views that use ${p.from} do not move to ${p.to}: create the indexes on ${p.to} (add-index, add-unique) before contract; contract's DROP COLUMN drops ${p.from}'s indexes, and fails while a view uses it.`];
+  const notes = [`Foreign keys, CHECK constraints and views that use ${p.from} do not move to ${p.to}: recreate them on ${p.to} before contract, whose DROP COLUMN fails while a view or foreign key uses ${p.from}.${indexes.length ? ` Its indexes (${names(indexes, '')}) are rebuilt on ${p.to}.` : ''}`];
   if (!p.oldVersions) notes.push(oldVersionsNote(`${T}.${p.from}`));
   const columns = table.columns.map((c) => c.name);
   return {
