@@ -26,7 +26,7 @@ SELECT n.nspname AS schema, c.relname AS table, a.attname AS column, format_type
     t.columns.push({ name: r.column, type: r.type, nullable: !r.notnull, default: r.def, generated: r.generated });
     if (r.pk) t.primaryKey.push(r.column);
   }
-  return { tables, indexes: await readIndexes(db), enums: await readEnums(db) };
+  return { tables, indexes: await readIndexes(db), enums: await readEnums(db), views: await readViews(db) };
 }
 
 /** The indexes of the application's tables, with the constraint each backs. */
@@ -72,4 +72,13 @@ SELECT n.nspname AS schema, t.typname AS name, array_agg(e.enumlabel::text ORDER
  WHERE n.nspname NOT IN ('pg_catalog', 'information_schema', 'switchback')
  GROUP BY n.nspname, t.typname ORDER BY 1, 2`);
   return Object.fromEntries(rows.map((r) => [r.schema === 'public' ? r.name : `${r.schema}.${r.name}`, r.labels]));
+}
+
+/** Views and materialized views, named like tables, so a new name can be checked against them. */
+async function readViews(db: Queryable): Promise<string[]> {
+  const { rows } = await db.query<{ schema: string; name: string }>(`
+SELECT n.nspname AS schema, c.relname AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+ WHERE c.relkind IN ('v', 'm') AND n.nspname NOT IN ('pg_catalog', 'information_schema', 'switchback') AND n.nspname NOT LIKE 'pg\\_%'
+ ORDER BY 1, 2`);
+  return rows.map((r) => (r.schema === 'public' ? r.name : `${r.schema}.${r.name}`));
 }
