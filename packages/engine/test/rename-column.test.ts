@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { registerChange, type Db } from '@switchback/engine';
+import { advance, registerChange, type Db } from '@switchback/engine';
 import { schemaSql, seedSql } from '@switchback/example-support-desk';
 import { targets, type TestDatabase } from '../../../test-support/databases.js';
-import { changeFrom, columnsOf, indexNames, isNotNull, oldVersionGone, walkLifecycle, WriteLog } from './intent-lifecycle.js';
+import { changeFrom, columnsOf, exec, indexNames, isNotNull, oldVersionGone, walkLifecycle, WriteLog } from './intent-lifecycle.js';
 
 const SCHEMA = 'desk';
 const T = `${SCHEMA}.support_customer`;
@@ -101,5 +101,18 @@ describe.each(targets)('rename-column lifecycle on $name', (target) => {
       }
     });
     expect((await indexNames(t.db, T)).map((x) => x.name), 'the indexes keep their names').toEqual(['support_customer_company', 'support_customer_pkey', 'support_customer_tenant_contact']);
+  });
+
+  it('stops before contract while a view still uses the old name, and goes on once it is gone', async () => {
+    const id = 'rename-with-view';
+    await t.db.exec(`CREATE VIEW ${SCHEMA}.company_names AS SELECT id, company_name FROM ${T}`);
+    await registerChange(t.db, changeFrom(changeYaml(id, 'company_name', 'organisation'), id), 'test');
+    expect((await advance(t.db, id, { ...exec, to: 'read-switch' })).outcome).toBe('succeeded');
+    const r = await advance(t.db, id, { ...exec, to: 'contract' });
+    expect(r.outcome).toBe('failed');
+    expect(r.reason).toMatch(/gate no-dependents failed: 1 violating rows, e\.g\. \{"dependent":"view desk\.company_names"\}/);
+    expect(await columnsOf(t.db, SCHEMA, 'support_customer')).toContain('company_name');
+    await t.db.exec(`CREATE OR REPLACE VIEW ${SCHEMA}.company_names_v2 AS SELECT id, organisation FROM ${T}; DROP VIEW ${SCHEMA}.company_names`);
+    expect((await advance(t.db, id, { ...exec, to: 'contract' })).outcome).toBe('succeeded');
   });
 });

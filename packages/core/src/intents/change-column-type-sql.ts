@@ -30,7 +30,7 @@ export interface TypeChange {
 /** Where the indexes of a column live, for rebuilding them on another column. */
 export type IndexedColumn = Pick<TypeChange, 'schema' | 'table' | 'column'>;
 
-const T = (c: IndexedColumn) => qualified(c.table);
+const T = (c: Pick<TypeChange, 'table'>) => qualified(c.table);
 const bare = (name: string) => (name.includes('.') ? name.slice(name.indexOf('.') + 1) : name);
 const cast = (type: string) => (x: string) => `(${x})::${type}`;
 
@@ -104,7 +104,7 @@ export function swapBackwardSql(c: TypeChange): string {
  * (either way), CHECK and EXCLUDE constraints, and views, which all follow
  * the old column through its rename and would keep using the old type.
  */
-export function dependentsSql(c: TypeChange): string {
+export function dependentsSql(c: Pick<TypeChange, 'table' | 'column'>): string {
   const rel = `${literal(T(c))}::regclass`;
   const att = `(SELECT attnum FROM pg_attribute WHERE attrelid = ${rel} AND attname = ${literal(c.column)})`;
   return `SELECT 'constraint ' || conname AS dependent FROM pg_constraint

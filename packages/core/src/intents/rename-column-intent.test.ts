@@ -64,7 +64,7 @@ describe('rename-column plan', () => {
 
   it('gates contract on the full rollout, the soak, parity and the old version gone', () => {
     const p = plan(change({ soak: '2h', oldVersions: { app: 'desk', versions: ['1'] } }));
-    expect(p.phases[3]!.gates.map((g) => g.id)).toEqual(['read-flag-at-100', 'read-switch-soak', 'parity', 'old-versions-gone']);
+    expect(p.phases[3]!.gates.map((g) => g.id)).toEqual(['read-flag-at-100', 'read-switch-soak', 'parity', 'no-dependents', 'old-versions-gone']);
     expect(p.phases[3]!.gates[1]).toMatchObject({ seconds: 7200 });
     expect(plan().notes.join(' ')).toContain('params.oldVersions');
   });

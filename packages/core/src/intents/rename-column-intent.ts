@@ -5,7 +5,7 @@ import { PLAN_VERSION } from '../plan/plan.js';
 import { findColumn, type ColumnModel, type IndexModel, type SchemaModel, type TableModel } from '../schema/schema-model.js';
 import { pascal } from '../util/names.js';
 import { ident as i, literal as lit, qualified as q } from '../util/sql.js';
-import { buildIndexStatements, dropIndexStatements, indexName, invalidIndexesSql, regclassNames, unmovableIndexes, type IndexedColumn } from './change-column-type-sql.js';
+import { buildIndexStatements, dependentsSql, dropIndexStatements, indexName, invalidIndexesSql, regclassNames, unmovableIndexes, type IndexedColumn } from './change-column-type-sql.js';
 import * as pair from './column-sync-sql.js';
 import { FLAG_FULL, FLAG_OFF, oldVersions, oldVersionsGate, oldVersionsNote, rolloutSteps, soakGate } from './common-params.js';
 import type { IntentDef, PlanProblem, PlanResult } from './intent.js';
@@ -182,6 +182,8 @@ function buildPlan(change: RenameChange, table: TableModel, key: ColumnModel, fr
         { id: 'read-flag-at-100', kind: 'flag-at-least', description: `${flag} is at 100%`, flag, rolloutBps: 10_000 },
         soakGate('read-switch-soak', 'read-switch', p.soak, 'reads have come from the new column'),
         parity,
+        // DROP COLUMN would silently drop CHECK and foreign keys on the column, and fails on views and references to it.
+        { id: 'no-dependents', kind: 'query-empty', description: `no foreign key, CHECK or EXCLUDE constraint and no view uses ${T}.${p.from} (recreate them on ${p.to} first)`, sql: dependentsSql({ table: T, column: p.from }) },
         ...oldVersionsGate(p.oldVersions),
       ],
       flags: [],
@@ -190,7 +192,7 @@ function buildPlan(change: RenameChange, table: TableModel, key: ColumnModel, fr
     },
   ];
 
-  const notes = [`Foreign keys, CHECK constraints and views that use ${p.from} do not move to ${p.to}: recreate them on ${p.to} before contract, whose DROP COLUMN fails while a view or foreign key uses ${p.from}.${indexes.length ? ` Its indexes (${names(indexes, '')}) are rebuilt on ${p.to}.` : ''}`];
+  const notes = [`Foreign keys, CHECK constraints and views that use ${p.from} do not move to ${p.to}: recreate them on ${p.to} before contract, whose gate no-dependents lists what still uses ${p.from}.${indexes.length ? ` Its indexes (${names(indexes, '')}) are rebuilt on ${p.to}.` : ''}`];
   if (!p.oldVersions) notes.push(oldVersionsNote(`${T}.${p.from}`));
   const columns = table.columns.map((c) => c.name);
   return {
