@@ -12,7 +12,8 @@ import type { SchemaModel } from '../schema/schema-model.js';
  * generates left unquoted in its SQL.
  */
 const name = fc.stringMatching(/^[a-z_][a-z0-9_]{0,15}$/).filter((n) => !['id', 'ref'].includes(n));
-const mixed = fc.stringMatching(/^[A-Z][A-Za-z0-9_]{0,12}$/);
+// Mixed case, so it must be quoted; a lower-case letter keeps it apart from the upper-case SQL keywords.
+const mixed = fc.stringMatching(/^[A-Z][a-z][A-Za-z0-9_]{0,11}$/);
 
 function schemaFor(table: string, column: string): SchemaModel {
   return {
