@@ -1,6 +1,6 @@
 export * from './plan/plan.js';
 export { planChange } from './plan/plan-change.js';
-export type { SchemaModel, TableModel, ColumnModel } from './schema/schema-model.js';
+export type { SchemaModel, TableModel, ColumnModel, IndexModel } from './schema/schema-model.js';
 export { findTable, findColumn } from './schema/schema-model.js';
 export {
   CHANGE_FILE_VERSION,

@@ -1,6 +1,14 @@
 import { isMap, isNode, isScalar, isSeq, LineCounter, parseAllDocuments, type Node as YamlNode } from 'yaml';
 import { z } from 'zod';
 import { changeEnvelope, moveColumnsParams, type ChangeSpec, type IntentKind } from './change-spec.js';
+import { renameColumnParams } from '../intents/rename-column-intent.js';
+import { renameTableParams } from '../intents/rename-table-intent.js';
+import { changeColumnTypeParams } from '../intents/change-column-type-intent.js';
+import { addNotNullParams } from '../intents/add-not-null-intent.js';
+import { addForeignKeyParams } from '../intents/add-foreign-key-intent.js';
+import { addUniqueParams } from '../intents/add-unique-intent.js';
+import { addIndexParams } from '../intents/add-index-intent.js';
+import { addEnumValueParams } from '../intents/add-enum-value-intent.js';
 import { mergeTablesParams } from '../intents/merge-tables-intent.js';
 import { dropColumnParams } from '../intents/drop-column-intent.js';
 import { dropTableParams } from '../intents/drop-table-intent.js';
@@ -34,6 +42,14 @@ export type ParseResult = { ok: true; change: ChangeSpec } | { ok: false; proble
 /** The schema for each intent's `params`; a new intent without one does not compile. */
 const intentParams = {
   'move-columns': moveColumnsParams,
+  'rename-column': renameColumnParams,
+  'rename-table': renameTableParams,
+  'change-column-type': changeColumnTypeParams,
+  'add-not-null': addNotNullParams,
+  'add-foreign-key': addForeignKeyParams,
+  'add-unique': addUniqueParams,
+  'add-index': addIndexParams,
+  'add-enum-value': addEnumValueParams,
   'merge-tables': mergeTablesParams,
   'drop-column': dropColumnParams,
   'drop-table': dropTableParams,

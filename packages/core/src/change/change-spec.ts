@@ -1,5 +1,13 @@
 import { z } from 'zod';
 import { parseDuration } from '../util/duration.js';
+import type { RenameColumnParams } from '../intents/rename-column-intent.js';
+import type { RenameTableParams } from '../intents/rename-table-intent.js';
+import type { ChangeColumnTypeParams } from '../intents/change-column-type-intent.js';
+import type { AddNotNullParams } from '../intents/add-not-null-intent.js';
+import type { AddForeignKeyParams } from '../intents/add-foreign-key-intent.js';
+import type { AddUniqueParams } from '../intents/add-unique-intent.js';
+import type { AddIndexParams } from '../intents/add-index-intent.js';
+import type { AddEnumValueParams } from '../intents/add-enum-value-intent.js';
 import type { MergeTablesParams } from '../intents/merge-tables-intent.js';
 import type { DropColumnParams } from '../intents/drop-column-intent.js';
 import type { DropTableParams } from '../intents/drop-table-intent.js';
@@ -117,6 +125,14 @@ export const changeEnvelope = z.strictObject({
   title: z.string().min(1),
   intent: z.enum([
     'move-columns',
+    'rename-column',
+    'rename-table',
+    'change-column-type',
+    'add-not-null',
+    'add-foreign-key',
+    'add-unique',
+    'add-index',
+    'add-enum-value',
     'merge-tables',
     'drop-column',
     'drop-table',
@@ -134,6 +150,14 @@ export type IntentKind = z.output<typeof changeEnvelope>['intent'];
 /** Each intent's validated params, by kind. */
 export interface IntentParams {
   'move-columns': MoveColumnsParams;
+  'rename-column': RenameColumnParams;
+  'rename-table': RenameTableParams;
+  'change-column-type': ChangeColumnTypeParams;
+  'add-not-null': AddNotNullParams;
+  'add-foreign-key': AddForeignKeyParams;
+  'add-unique': AddUniqueParams;
+  'add-index': AddIndexParams;
+  'add-enum-value': AddEnumValueParams;
   'merge-tables': MergeTablesParams;
   'drop-column': DropColumnParams;
   'drop-table': DropTableParams;

@@ -1,6 +1,14 @@
 import type { IntentKind } from '../change/change-spec.js';
 import type { IntentDef } from './intent.js';
 import { moveColumnsIntent } from './move-columns-intent.js';
+import { renameColumnIntent } from './rename-column-intent.js';
+import { renameTableIntent } from './rename-table-intent.js';
+import { changeColumnTypeIntent } from './change-column-type-intent.js';
+import { addNotNullIntent } from './add-not-null-intent.js';
+import { addForeignKeyIntent } from './add-foreign-key-intent.js';
+import { addUniqueIntent } from './add-unique-intent.js';
+import { addIndexIntent } from './add-index-intent.js';
+import { addEnumValueIntent } from './add-enum-value-intent.js';
 import { mergeTablesIntent } from './merge-tables-intent.js';
 import { dropColumnIntent } from './drop-column-intent.js';
 import { dropTableIntent } from './drop-table-intent.js';
@@ -11,6 +19,14 @@ import { replaceEnumWithLookupIntent } from './replace-enum-with-lookup-intent.j
 /** Every intent Switchback can plan. Adding a kind without an entry does not compile. */
 export const intents = {
   'move-columns': moveColumnsIntent,
+  'rename-column': renameColumnIntent,
+  'rename-table': renameTableIntent,
+  'change-column-type': changeColumnTypeIntent,
+  'add-not-null': addNotNullIntent,
+  'add-foreign-key': addForeignKeyIntent,
+  'add-unique': addUniqueIntent,
+  'add-index': addIndexIntent,
+  'add-enum-value': addEnumValueIntent,
   'merge-tables': mergeTablesIntent,
   'drop-column': dropColumnIntent,
   'drop-table': dropTableIntent,

@@ -82,7 +82,7 @@ export interface Phase {
   rollbackWhen?: Gate[];
 }
 
-export type Step = SqlStep | BackfillStep | FlagStep | PauseStep;
+export type Step = SqlStep | ConcurrentStep | BackfillStep | FlagStep | PauseStep;
 
 interface StepBase {
   /** Deterministic id, unique in the plan: `<phase>.<direction>.<name>`. */
@@ -96,6 +96,18 @@ export interface SqlStep extends StepBase {
   sql: string;
   /** Takes a strong lock: run under lock_timeout with retries. */
   ddl: boolean;
+}
+
+/**
+ * Statements PostgreSQL refuses inside a transaction block (CREATE INDEX
+ * CONCURRENTLY, DROP INDEX CONCURRENTLY, ALTER TYPE … ADD VALUE), run one at
+ * a time under lock_timeout, the step recorded after the last. A failure or
+ * crash can stop between two of them, so the list must be safe to run again
+ * from the top (e.g. drop a half-built index before building it).
+ */
+export interface ConcurrentStep extends StepBase {
+  kind: 'concurrent';
+  statements: string[];
 }
 
 /** Batched, resumable copy of rows by primary-key ranges. */

@@ -81,7 +81,7 @@ function summaryTable(plan: Plan): string {
   const roles = tableRoles(plan);
   const role = (table: string) => roles.get(table) ?? `\`${table}\``;
   const rows = plan.phases.map((p, i) => {
-    const schema = p.forward.filter((s) => s.kind === 'sql' && s.ddl).map((s) => s.description);
+    const schema = p.forward.filter((s) => (s.kind === 'sql' && s.ddl) || s.kind === 'concurrent').map((s) => s.description);
     const reads = p.access.reads.map((a) => role(a.table) + (a.via ? ` ${viaText(a)}` : '') + rolloutText(p, a));
     return [`${i + 1} ${p.id}`, schema.join('; '), writesText(p.access.writes, role), reads.join(' + '), flagText(p), p.backout];
   });
@@ -253,6 +253,8 @@ function stepSql(step: Step): string[] {
   switch (step.kind) {
     case 'sql':
       return [`${head}\n${step.sql}`];
+    case 'concurrent':
+      return [`${head}\n-- outside a transaction, one statement at a time\n${step.statements.join('\n')}`];
     case 'backfill':
       return [`${head}\n-- one batch over ${step.backfill.table}.${step.backfill.key} in $1..$2\n${step.backfill.batchSql}`];
     case 'flag':

@@ -117,6 +117,8 @@ function stepCode(step: Step): string | undefined {
   switch (step.kind) {
     case 'sql':
       return step.sql;
+    case 'concurrent':
+      return step.statements.join('\n');
     case 'backfill':
       return `-- one batch: ${step.backfill.table}.${step.backfill.key} in $1..$2\n${step.backfill.batchSql}`;
     case 'flag':

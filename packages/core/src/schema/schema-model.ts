@@ -25,6 +25,13 @@ export interface IndexModel {
   /** Column names; expressions are listed as `(expression)`. */
   columns: string[];
   unique: boolean;
+  /** The PRIMARY KEY or UNIQUE constraint this index backs, when it backs one (live catalog). */
+  constraint?: { name: string; type: 'primary-key' | 'unique' };
+  /** Access method (`btree`, `gin`…) and partial-index predicate, when known (live catalog). */
+  method?: string;
+  predicate?: string;
+  /** False for an index a failed CREATE INDEX CONCURRENTLY left behind (live catalog). */
+  valid?: boolean;
 }
 
 /** A table constraint other than NOT NULL. */

@@ -70,3 +70,34 @@ async function longestTransactions(db: Db): Promise<string[]> {
     return [];
   }
 }
+
+/**
+ * Run statements that cannot be in a transaction block, one at a time on one
+ * pinned connection with a session lock_timeout. CREATE INDEX CONCURRENTLY
+ * waits for its lock and then for every older transaction; under the timeout
+ * it gives up instead of holding writers back, leaving an invalid index the
+ * next attempt drops first, so the whole list is retried from the top.
+ * https://www.postgresql.org/docs/current/sql-createindex.html#SQL-CREATEINDEX-CONCURRENTLY
+ */
+export async function runConcurrent(db: Db, stepId: string, statements: string[], policy: RetryPolicy): Promise<void> {
+  const wait = policy.sleep ?? sleep;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await db.session(async (s) => {
+        await s.exec(`SET lock_timeout = '${Math.max(1, Math.round(policy.lockTimeoutMs))}ms'`);
+        try {
+          for (const statement of statements) await s.exec(statement);
+        } finally {
+          await s.exec('RESET lock_timeout');
+        }
+      });
+      return;
+    } catch (e) {
+      if (!isRetryable(e)) throw e;
+      if (attempt >= policy.retries) throw new LockTimeoutError(stepId, attempt + 1, await longestTransactions(db));
+      const delay = backoffDelay(attempt, policy);
+      await policy.onRetry?.(attempt + 1, delay, e instanceof Error ? e.message : String(e));
+      await wait(delay);
+    }
+  }
+}

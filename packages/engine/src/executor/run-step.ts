@@ -3,7 +3,7 @@ import type { Db, Queryable } from '../db/db.js';
 import { runBackfill, type BackfillResult } from '../backfill/backfill-runner.js';
 import { appendEvent, doneSteps, markStepDone, saveCheckpoint, writeFlag } from '../ledger/ledger-store.js';
 import type { ExecutorEvent } from './executor-events.js';
-import { sleep, withLockRetry, type RetryPolicy } from './run-sql-step.js';
+import { runConcurrent, sleep, withLockRetry, type RetryPolicy } from './run-sql-step.js';
 import { runVerification, type VerificationResult } from './verify.js';
 import { isSwitchbackError } from '../errors.js';
 
@@ -60,6 +60,10 @@ export async function runStep(db: Db, c: StepContext): Promise<StepOutcome> {
           await tx.exec(step.sql);
           await record(tx, {}, step.sql);
         });
+        break;
+      case 'concurrent':
+        await runConcurrent(db, step.id, step.statements, retry);
+        await db.transaction((tx) => record(tx, { statements: step.statements.length }, step.statements.join('\n')));
         break;
       case 'flag':
         await db.transaction(async (tx) => {
