@@ -6,6 +6,7 @@ import { checkCommand } from './commands/check-command.js';
 import { demoCommand } from './commands/demo-command.js';
 import { flagCommand } from './commands/flag-command.js';
 import { planCommand } from './commands/plan-command.js';
+import { rehearseCommand } from './commands/rehearse-command.js';
 import { rollbackCommand } from './commands/rollback-command.js';
 import { statusCommand } from './commands/status-command.js';
 import { verifyLedgerCommand } from './commands/verify-ledger-command.js';
@@ -31,7 +32,7 @@ Quick start:
   switchback status                                where every change stands
   switchback rollback 0001-x --to backfill         go back, losing nothing`);
   program.exitOverride();
-  for (const add of [checkCommand, planCommand, advanceCommand, rollbackCommand, statusCommand, flagCommand, verifyLedgerCommand, demoCommand]) add(program);
+  for (const add of [checkCommand, planCommand, advanceCommand, rollbackCommand, statusCommand, flagCommand, verifyLedgerCommand, demoCommand, rehearseCommand]) add(program);
   return program;
 }
 

@@ -32,3 +32,21 @@ export { runVerification, type VerificationResult, type Mismatch } from './execu
 export { withLockRetry, backoffDelay, isRetryable, type RetryPolicy } from './executor/run-sql-step.js';
 export { runBackfill, type BackfillProgress, type BackfillResult } from './backfill/backfill-runner.js';
 export { updateFlag, FlagNotFoundError, type FlagUpdate } from './ledger/flag-store.js';
+export {
+  rehearse,
+  REHEARSAL_JSON_VERSION,
+  REHEARSAL_OVERRIDDEN_GATES,
+  REHEARSAL_OVERRIDE_REASON,
+  DEFAULT_SETTLE_OPS,
+  type RehearseOptions,
+  type RehearsalResult,
+  type RehearsalCell,
+  type RehearsalEdge,
+  type RehearsalFailure,
+  type RehearsalEvent,
+  type Check as RehearsalCheck,
+} from './rehearse/rehearse.js';
+export { createScratchDatabase, type ScratchDatabase } from './rehearse/scratch-database.js';
+export { DEFAULT_REHEARSAL_ROWS, DEFAULT_REHEARSAL_SEED } from './rehearse/generate-data.js';
+export { RehearsalInputError, UnsupportedColumnTypeError } from './rehearse/rehearsal-errors.js';
+export { versionWindows, rehearsalSchedule, type AppVersion } from './rehearse/rehearsal-schedule.js';
