@@ -24,6 +24,9 @@
  *   RESULT check_10k_statements_s=S squawk_ratio=R
  * so it reports even when the server is down. If it fails, the backfill
  * benchmark still runs and the exit code is 1. BENCH_SKIP_CHECK=1 skips it.
+ * Then the rehearsal benchmark (bench/rehearse.js: `switchback rehearse` of
+ * the seed change, 100,000 rows on PGlite) prints RESULT rehearse_seed_s=S;
+ * BENCH_SKIP_REHEARSE=1 skips it.
  */
 import crypto from 'node:crypto';
 import os from 'node:os';
@@ -32,6 +35,7 @@ import { PgDb, redactUrl } from '@switchback/engine';
 import { TIERS } from '@switchback/example-support-desk';
 import { buildFixture, parityCountSql, tables } from './bench-fixture.js';
 import { runCheckBench } from './check.js';
+import { runRehearseBench } from './rehearse.js';
 import { singleUpdate, switchbackBackfill } from './contenders.js';
 import { int, latencySummary, median, ms } from './stats.js';
 import { now, startWriter } from './writer.js';
@@ -247,6 +251,15 @@ if (process.env.BENCH_SKIP_CHECK !== '1') {
   } catch (e) {
     checkFailed = true;
     console.error(`bench: check benchmark failed: ${e instanceof Error ? e.message : String(e)}`);
+  }
+}
+
+if (process.env.BENCH_SKIP_REHEARSE !== '1') {
+  try {
+    await runRehearseBench(print);
+  } catch (e) {
+    checkFailed = true;
+    console.error(`bench: rehearse benchmark failed: ${e instanceof Error ? e.message : String(e)}`);
   }
 }
 
