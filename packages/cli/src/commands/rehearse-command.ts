@@ -56,10 +56,16 @@ Examples:
       const seed = wholeNumber('--seed', o.seed, 0, 2 ** 31 - 1);
       const { spec, text } = readChangeFile(file);
       const schema = await schemaFor(file, spec, o.schema);
+      await preflight(spec, text, schema);
       const out = outputOf(o);
       const url = o.databaseUrl ?? process.env.DATABASE_URL;
       const scratch = await createScratchDatabase({ ...(url ? { url } : {}), keep: !!o.keep });
+      // On Ctrl-C the scratch database goes first; the rehearsal then fails against a closed database,
+      // and nothing else may exit before the cleanup does (exit 130, as shells expect).
+      let interrupted = false;
+      const forever = () => new Promise<never>(() => {});
       const onSignal = (signal: NodeJS.Signals) => {
+        interrupted = true;
         out.err(`\nswitchback: ${signal}: removing the scratch database ${scratch.where}`);
         void scratch.dispose().finally(() => process.exit(130));
       };
@@ -85,6 +91,7 @@ Examples:
           },
         });
       } catch (e) {
+        if (interrupted) return forever();
         if (e instanceof PlanProblemsError) throw new ChangeFileError(e.problems.map((p) => problemAt(text, spec.file, p.field, p.message)));
         throw e;
       } finally {
@@ -92,6 +99,7 @@ Examples:
         process.off('SIGTERM', onSignal);
         await scratch.dispose();
       }
+      if (interrupted) return forever();
       progress?.finish(`${result.edges.length} transitions in ${result.seconds}s`);
       if (o.json) out.out(JSON.stringify(result, null, 2));
       else renderRehearsal(out, result, o.keep ? scratch.where : undefined);
@@ -117,17 +125,28 @@ async function schemaFor(changeFile: string, spec: ChangeSpec, schema: string | 
   await loadSqlParser();
   const parsed: SqlFile[] = [];
   let usable = 0;
-  let lastProblems: string[] = [];
   for (const f of files) {
     const r = parseSql(f, fs.readFileSync(f, 'utf8'));
     if (!r.ok) throw new SwitchbackError(`${f}:${r.error.line}:${r.error.column}: ${r.error.message}. Fix the migration, or pass the schema with --schema.`);
     parsed.push(r.file);
     const planned = planChange(spec, buildSchema(parsed));
     if (planned.ok) usable = parsed.length;
-    else lastProblems = planned.problems.map((p) => `${p.field}: ${p.message}`);
   }
-  if (!usable) throw new SwitchbackError(`${spec.id} does not plan against the migrations in ${dir}: ${lastProblems.join('; ')}. Pass the schema it applies to with --schema.`);
-  return files.slice(0, usable).map((f) => ({ file: f, sql: fs.readFileSync(f, 'utf8') }));
+  // None plans: all of them, so the preflight reports the change's problems against the whole history.
+  return files.slice(0, usable || files.length).map((f) => ({ file: f, sql: fs.readFileSync(f, 'utf8') }));
+}
+
+/** Plan against the schema files without a database, so a bad change fails at once with file, line and field. */
+async function preflight(spec: ChangeSpec, text: string, files: { file: string; sql: string }[]): Promise<void> {
+  await loadSqlParser();
+  const parsed: SqlFile[] = [];
+  for (const f of files) {
+    const r = parseSql(f.file, f.sql);
+    if (!r.ok) throw new SwitchbackError(`${f.file}:${r.error.line}:${r.error.column}: ${r.error.message}. Fix the SQL, or pass the schema the change applies to with --schema.`);
+    parsed.push(r.file);
+  }
+  const planned = planChange(spec, buildSchema(parsed));
+  if (!planned.ok) throw new ChangeFileError(planned.problems.map((p) => problemAt(text, spec.file, p.field, p.message)));
 }
 
 function sqlFiles(p: string, what: string): string[] {

@@ -13,7 +13,7 @@ import { APP_VERSIONS, cellApplies, edgeTarget, mayRun, rehearsalSchedule, runsD
 
 export const REHEARSAL_JSON_VERSION = 1;
 /** Operations each running version makes in a state before it is checked. */
-export const DEFAULT_SETTLE_OPS = 25;
+export const DEFAULT_SETTLE_OPS = 10;
 /** Gate kinds a rehearsal passes on the record instead of waiting: time and fleet, which a scratch copy cannot show. */
 export const REHEARSAL_OVERRIDDEN_GATES = ['soak', 'app-versions'] as const;
 export const REHEARSAL_OVERRIDE_REASON = 'rehearsal';
@@ -46,7 +46,10 @@ export interface RehearsalCell {
 export interface RehearsalEdge extends Edge {
   phaseId: string;
   outcome: TransitionResult['outcome'];
+  /** Time in the executor, then with the workloads running in the new state, then checking. */
   seconds: number;
+  settleSeconds?: number;
+  checkSeconds?: number;
   /** Longest lock wait seen during the transition (server only). */
   lockWaitMs?: number;
 }
@@ -163,7 +166,9 @@ export async function rehearse(o: RehearseOptions): Promise<RehearsalResult> {
       for (const v of APP_VERSIONS) workloads[v].active = runsDuring(w, v, at, to);
       const sampler = db.kind === 'postgres' ? sampleLockWaits(db) : undefined;
       const started = Date.now();
-      const settings = { propagation: 100, batchPause: 0 };
+      // PGlite runs one statement at a time, so a batch's size changes nothing for the workloads but the
+      // number of round trips; on a server the change file's batching stands, as lock waits are measured there.
+      const settings = db.kind === 'pglite' ? { propagation: 100, batchPause: 0, batchSize: 10_000, targetBatchTime: 1_000 } : { propagation: 100, batchPause: 0 };
       const transition = edge.direction === 'forward'
         ? await advance(db, plan.change, { actor: o.actor, to: ids[edge.phase]!, overrides, settings, propagationMs: 100 })
         : await rollback(db, plan.change, { actor: o.actor, to: edge.phase === 0 ? 'start' : ids[edge.phase - 1]!, overrides, settings, propagationMs: 100 });
@@ -175,8 +180,12 @@ export async function rehearse(o: RehearseOptions): Promise<RehearsalResult> {
       const fail = (f: Omit<RehearsalFailure, 'phase' | 'direction'>) => result.failures.push({ phase: ids[edge.phase]!, direction: edge.direction, ...f });
       if (transition.outcome !== 'succeeded') fail({ check: 'transition', query: transitionQuery(plan, transition), error: transition.reason ?? 'the transition did not complete' });
       at = transition.outcome === 'succeeded' ? to : await state();
+      const settling = Date.now();
       await setActive(workloads, w, at, at, settleOps);
+      const checking = Date.now();
       await checkEdge({ db, plan, w, edge, index, to, workloads, cells, fail, lockWaitMs, result });
+      done.settleSeconds = (checking - settling) / 1000;
+      done.checkSeconds = (Date.now() - checking) / 1000;
       o.onEvent?.({ type: 'edge-done', index, total: schedule.length, edge: done, failures: result.failures.length - before });
       if (transition.outcome !== 'succeeded') break;
     }

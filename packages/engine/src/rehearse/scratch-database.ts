@@ -8,6 +8,9 @@ import { PgDb, redactUrl } from '../db/pg-db.js';
 import { PgliteDb } from '../db/pglite-db.js';
 import { DatabaseUnreachableError } from '../errors.js';
 
+/** Bump with @electric-sql/pglite: the template cache is only valid for the version that wrote it. */
+const PGLITE_VERSION = '0.5';
+
 export interface ScratchDatabase {
   db: Db;
   /** Where it is, safe to print: a directory or `server/database`. */
@@ -25,7 +28,7 @@ export interface ScratchDatabase {
 export async function createScratchDatabase(o: { url?: string; keep?: boolean }): Promise<ScratchDatabase> {
   if (!o.url) {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'switchback-rehearse-'));
-    const db = await PgliteDb.open(path.join(dir, 'pgdata'));
+    const db = await openFromTemplate(path.join(dir, 'pgdata'));
     let disposed: Promise<void> | undefined;
     return {
       db,
@@ -52,6 +55,34 @@ export async function createScratchDatabase(o: { url?: string; keep?: boolean })
         if (!o.keep) await admin(o.url!, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
       })()),
   };
+}
+
+/**
+ * A fresh PGlite database, started from a cached copy of an empty one when
+ * there is one: initdb in WebAssembly takes seconds, loading its result a
+ * fraction of that. The cache (in the temporary directory, per PGlite
+ * version) is written once, atomically, by the first rehearsal.
+ */
+async function openFromTemplate(dataDir: string): Promise<PgliteDb> {
+  const cache = path.join(os.tmpdir(), `switchback-pglite-template-${PGLITE_VERSION}-${process.getuid?.() ?? 'u'}.tar`);
+  if (fs.existsSync(cache)) {
+    try {
+      return await PgliteDb.open(dataDir, { loadDataDir: new Blob([fs.readFileSync(cache)]) });
+    } catch {
+      fs.rmSync(dataDir, { recursive: true, force: true });
+      fs.rmSync(cache, { force: true }); // unreadable: made again below
+    }
+  }
+  const db = await PgliteDb.open(dataDir);
+  try {
+    const dump = await db.pg.dumpDataDir('none');
+    const tmp = `${cache}.${process.pid}`;
+    fs.writeFileSync(tmp, Buffer.from(await dump.arrayBuffer()));
+    fs.renameSync(tmp, cache);
+  } catch {
+    /* no cache this time: the next rehearsal pays initdb again */
+  }
+  return db;
 }
 
 async function admin(url: string, sql: string): Promise<void> {
