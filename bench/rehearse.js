@@ -13,6 +13,8 @@
  * of `npm run bench`.
  */
 import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -26,9 +28,21 @@ export async function runRehearseBench(print) {
   const env = { ...process.env, NO_COLOR: '1' };
   delete env.DATABASE_URL;
   const t0 = process.hrtime.bigint();
-  const run = spawnSync(process.execPath, [CLI, 'rehearse', CHANGE, '--rows', String(ROWS), '--json'], { env, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  // CPU seconds too (GNU time, where installed): on a shared machine they move less than the wall clock.
+  const timed = fs.existsSync('/usr/bin/time');
+  const cpuFile = path.join(os.tmpdir(), `switchback-bench-rehearse-${process.pid}.cpu`);
+  const argv = [CLI, 'rehearse', CHANGE, '--rows', String(ROWS), '--json'];
+  const run = timed
+    ? spawnSync('/usr/bin/time', ['-f', '%U %S', '-o', cpuFile, process.execPath, ...argv], { env, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 })
+    : spawnSync(process.execPath, argv, { env, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
   if (run.status !== 0) throw new Error(`switchback rehearse exited ${run.status}: ${(run.stderr || run.stdout).slice(-2000)}`);
+  if (timed) {
+    const [user, sys] = fs.readFileSync(cpuFile, 'utf8').trim().split('\n').pop().split(' ').map(Number);
+    fs.rmSync(cpuFile, { force: true });
+    print(`rehearse_seed_cpu_s=${(user + sys).toFixed(1)}`);
+  }
+  print(`# load average at the end: ${os.loadavg().map((x) => x.toFixed(1)).join(' ')} on ${os.cpus().length} cores`);
   const r = JSON.parse(run.stdout);
   print(`# rehearse: seed change, ${ROWS} rows per table, PGlite, ${r.edges.length} transitions`);
   print(`rehearse_rows=${ROWS}`);

@@ -13,7 +13,7 @@ interface RehearseOptions extends GlobalOptions {
   seed: string;
   schema?: string;
   keep?: boolean;
-  quick?: boolean;
+  returnToStart?: boolean;
 }
 
 export function rehearseCommand(program: Command): void {
@@ -25,7 +25,7 @@ export function rehearseCommand(program: Command): void {
     .option('--seed <n>', 'seed for the generated data and workloads (same seed, same rehearsal)', String(DEFAULT_REHEARSAL_SEED))
     .option('--schema <sql>', 'the schema the change applies to: a .sql file or a directory of migrations (default: the migrations/ directory beside the change\'s directory)')
     .option('--keep', 'keep the scratch database afterwards, and print where it is')
-    .option('--quick', 'skip the final rollback from the last phase to the start (each backward edge is still taken once)')
+    .option('--return-to-start', 'at the end, also roll back from the last phase to the start (every backward edge a second time, from the state the later rollbacks left)')
     .addHelpText('after', `
 The scratch database is PGlite in a temporary directory, or, with DATABASE_URL /
 --database-url, a database switchback_rehearse_<random> created on that server
@@ -35,9 +35,9 @@ Without --schema, the migrations/ directory beside the change's directory is
 replayed up to the newest migration the change still plans against (a migration
 that already makes the change by hand, unsafely, is left out).
 
-Each phase P is entered, rolled back and entered again before P + 1, then the
-change rolls back from the last phase to the start: every (phase, direction)
-edge is taken. The old version runs until the phase that retires it (contract),
+Each phase P is entered, rolled back and entered again before P + 1: every
+(phase, direction) edge is taken, each backward edge while its phase is the
+furthest one applied, which is when a rollback is needed in production. The old version runs until the phase that retires it (contract),
 the new version from the phase where reads switch. After each edge, for each
 version that may run: every write it committed is still there, its queries
 succeeded, the plan's verifications (parity) hold, and no session waited for a
@@ -82,7 +82,7 @@ Examples:
           rows,
           seed,
           actor: actorOf(o),
-          returnToStart: !o.quick,
+          returnToStart: !!o.returnToStart,
           onEvent: (e) => {
             if (!progress) return;
             if (e.type === 'loading') progress.update(0, 1, e.message);

@@ -11,7 +11,7 @@ const literal = (s: string) => `'${s.replace(/'/g, "''")}'`;
 /**
  * A SQL expression for a value of `col` in row `i` (a bigint SQL expression),
  * deterministic in (`seed`, column, i) and valid for the column: its type,
- * a simple CHECK list, and uniqueness when the column is unique on its own.
+ * a simple CHECK list, and uniqueness of the key and of every unique set.
  * Undefined when the database should fill it (serial, identity, generated).
  * The workloads use the same expressions, so what they write is valid too.
  */
@@ -19,7 +19,8 @@ export function valueSql(table: CatalogTable, col: CatalogColumn, i: string, see
   if (col.auto) return undefined;
   const idx = table.columns.indexOf(col);
   const h = `(((${i}) * 2654435761 + ${(seed * 7919 + idx * 104729) % 1_000_003}) % 1000003)`;
-  const unique = table.unique.some((u) => u.length === 1 && u[0] === col.name) || (table.primaryKey.length === 1 && table.primaryKey[0] === col.name);
+  // Every column of a unique set (or the key) follows the row number, so the set is unique as a whole.
+  const unique = table.unique.some((u) => u.includes(col.name)) || table.primaryKey.includes(col.name);
   const expr = typedValue(table, col, unique ? `(${i})` : h, i, seed);
   if (expr === undefined) {
     if (col.nullable) return 'NULL';
@@ -86,7 +87,8 @@ export async function generateData(db: Queryable, catalog: Catalog, o: { rows: n
     done.push({ table: name, rows: o.rows, ms: Date.now() - t0 });
     o.onTable?.(done[done.length - 1]!);
   }
-  await db.exec('ANALYZE');
+  // Statistics for the plan's estimates (countSql reads reltuples) and for the planner.
+  await db.exec(`ANALYZE ${[...catalog.values()].map((t) => t.sql).join(', ')}`);
   return done;
 }
 

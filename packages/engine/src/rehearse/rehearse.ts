@@ -142,7 +142,7 @@ export async function rehearse(o: RehearseOptions): Promise<RehearsalResult> {
     ok: false,
     seconds: 0,
   };
-  const schedule = rehearsalSchedule(ids.length, { returnToStart: o.returnToStart ?? true });
+  const schedule = rehearsalSchedule(ids.length, { returnToStart: o.returnToStart ?? false });
   const cells = new Map<string, RehearsalCell>();
   for (let p = 0; p < ids.length; p++) {
     for (const direction of ['forward', 'backward'] as const) {
