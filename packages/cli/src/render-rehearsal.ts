@@ -41,7 +41,7 @@ export function renderRehearsal(o: Output, r: RehearsalResult, kept?: string): v
     }
     if (r.failures.length > 20) o.out(`  … ${r.failures.length - 20} more (--json lists them all)`);
   }
-  if (kept) o.out(paint(o, 'gray', `  scratch database kept at ${kept}`));
+  if (kept) o.out(paint(o, 'gray', `  scratch database kept at ${kept}${r.database === 'pglite' ? ` (inspect: npx switchback status --data-dir ${kept})` : ''}`));
   o.out(r.ok ? paint(o, 'green', 'The matrix is clean: every phase holds forward and backward for both versions.') : paint(o, 'red', 'The rehearsal failed: see the cells marked ✗ above.'));
 }
 

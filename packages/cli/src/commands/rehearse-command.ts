@@ -44,6 +44,12 @@ succeeded, the plan's verifications (parity) hold, and no session waited for a
 lock longer than the plan's lock_timeout (measured on a server only). Soak and
 app-version gates are overridden with the reason "rehearsal"; the others must pass.
 
+--json prints one object: { version: 1, change, database, rows, seed, lockTimeoutMs,
+phases, windows: {old, new}, overrides: [{gate, phase, reason}], edges: [{phase,
+direction, phaseId, outcome, seconds, lockWaitMs?}], cells: [{phase, direction,
+version, status: pass|fail|n/a|not-run, checks: {writes, queries, parity, locks}}],
+failures: [{phase, direction, version?, check, query, error}], writes, ok, seconds }.
+
 Exit code: 0 the matrix is clean, 1 a check failed, 2 bad input.
 
 Examples:
