@@ -38,6 +38,7 @@ export interface RehearsalCell {
   status: 'pass' | 'fail' | 'n/a' | 'not-run';
   /** Times this edge was taken with the version checked. */
   runs: number;
+  /** Operations the version ran during these edges and in the state after them. */
   operations: number;
   writesChecked: number;
   checks: Partial<Record<Exclude<Check, 'transition'>, string>>;
@@ -162,6 +163,7 @@ export async function rehearse(o: RehearseOptions): Promise<RehearsalResult> {
     for (const [index, edge] of schedule.entries()) {
       const to = edgeTarget(edge);
       o.onEvent?.({ type: 'edge', index, total: schedule.length, edge, phase: ids[edge.phase]! });
+      const opsBefore = Object.fromEntries(APP_VERSIONS.map((v) => [v, workloads[v].ops])) as Record<AppVersion, number>;
       for (const wl of Object.values(workloads)) wl.edge = index;
       for (const v of APP_VERSIONS) workloads[v].active = runsDuring(w, v, at, to);
       const sampler = db.kind === 'postgres' ? sampleLockWaits(db) : undefined;
@@ -183,7 +185,7 @@ export async function rehearse(o: RehearseOptions): Promise<RehearsalResult> {
       const settling = Date.now();
       await setActive(workloads, w, at, at, settleOps);
       const checking = Date.now();
-      await checkEdge({ db, plan, w, edge, index, to, workloads, cells, fail, lockWaitMs, result });
+      await checkEdge({ db, plan, w, edge, index, to, workloads, opsBefore, cells, fail, lockWaitMs, result });
       done.settleSeconds = (checking - settling) / 1000;
       done.checkSeconds = (Date.now() - checking) / 1000;
       o.onEvent?.({ type: 'edge-done', index, total: schedule.length, edge: done, failures: result.failures.length - before });
@@ -228,6 +230,7 @@ interface EdgeContext {
   index: number;
   to: State;
   workloads: Record<AppVersion, AppWorkload>;
+  opsBefore: Record<AppVersion, number>;
   cells: Map<string, RehearsalCell>;
   fail: (f: Omit<RehearsalFailure, 'phase' | 'direction'>) => void;
   lockWaitMs: number | undefined;
@@ -248,7 +251,7 @@ async function checkEdge(c: EdgeContext): Promise<void> {
     if (!cellApplies(c.w, edge, v)) continue;
     const wl = c.workloads[v];
     cell.runs++;
-    cell.operations = wl.ops;
+    cell.operations += wl.ops - c.opsBefore[v];
     const failed: string[] = [];
     const { checked, lost } = await lostWrites(db, catalog, wl.log.all());
     cell.writesChecked += checked;
