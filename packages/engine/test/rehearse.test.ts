@@ -52,6 +52,13 @@ describe.each(where)('rehearse on $name', ({ url }) => {
     else expect(locks).toBe('not measurable on PGlite');
   });
 
+  it('the seed change with sync: app is clean too: the new version dual-writes the linked rows itself', async () => {
+    const r = await rehearseOn(url, { change: seedChange((y) => y.replace('sync: trigger', 'sync: app')) });
+    expect(r.failures).toEqual([]);
+    expect(r.ok).toBe(true);
+    expect(r.cells.find((c) => c.phase === 'read-switch' && c.direction === 'forward' && c.version === 'new')?.status).toBe('pass');
+  });
+
   it('a plan without the reverse trigger at cut-off fails, naming cut-off, the new version and the parity query', async () => {
     const r = await rehearseOn(url, { alterPlan: withoutStep('cut-off.forward.create-reverse-trigger') });
     expect(r.ok).toBe(false);

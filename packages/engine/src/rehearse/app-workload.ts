@@ -89,12 +89,15 @@ export class AppWorkload {
   }
 
   private busy = false;
+  /** The tables the version writes in the current operation's state. */
+  private writes: string[] = [];
 
   private async step(): Promise<void> {
     this.busy = true;
     try {
       const state = await this.o.state();
       const access = accessOf(this.o.plan, this.o.version, state);
+      this.writes = access.writes;
       const r = this.random();
       const writes = access.writes;
       if (r < 0.3 || !writes.length) await this.read(pick(access.reads, this.random));
@@ -130,7 +133,7 @@ export class AppWorkload {
           return (await tx.query<Record<string, string | null>>(sql, params)).rows;
         }),
       );
-      for (const r of records) this.log.record(r);
+      this.log.record(records);
     } catch (e) {
       if (tolerated.includes(errorCode(e) ?? '')) return;
       this.failures.push({ version: this.o.version, edge: this.edge, operation, query: last, error: e instanceof Error ? e.message : String(e) });
@@ -222,14 +225,76 @@ export class AppWorkload {
     if (t) {
       const record = this.recordOf(t, row, raw.filter((c) => !t.primaryKey.includes(c)), sql, false);
       records.push(record);
-      if (written) (this.owned.get(name) ?? this.owned.set(name, []).get(name)!).push(record.key);
+      if (written) {
+        (this.owned.get(name) ?? this.owned.set(name, []).get(name)!).push(record.key);
+        await this.mirror(t, row, raw, false, run, records);
+      }
     }
     return row;
   }
 
-  private async catalogTable(name: string): Promise<CatalogTable | undefined> {
-    return (this.catalog ??= await readCatalog(this.o.db)).get(name);
+  /**
+   * A dual write: when the version writes two linked tables in this state
+   * (the plan lists both as app writes), a value written to one is written to
+   * the same-named columns of the linked rows of the other, in the same
+   * transaction (NULL when the row is deleted), as the application's
+   * migration helper does.
+   */
+  private async mirror(t: CatalogTable, row: Record<string, string | null>, columns: string[], deleted: boolean, run: (sql: string, params: unknown[]) => Promise<Record<string, string | null>[]>, records: WriteRecord[]): Promise<void> {
+    // Never a query outside the transaction here: on PGlite it would wait for this very transaction.
+    const writes = this.writes.filter((w) => w !== t.name);
+    for (const name of writes) {
+      const u = await this.catalogTable(name);
+      if (!u) continue;
+      const links = [
+        ...t.foreignKeys.filter((f) => f.table === name).map((f) => ({ mine: f.columns, theirs: f.references, child: false })),
+        ...u.foreignKeys.filter((f) => f.table === t.name).map((f) => ({ mine: f.references, theirs: f.columns, child: true })),
+      ];
+      const keys = new Set([...u.primaryKey, ...u.foreignKeys.flatMap((f) => f.columns)]);
+      const known = columnsOf(this.o.plan, this.o.version, name) ?? u.columns.map((c) => c.name);
+      const shared = columns.filter((c) => known.includes(c) && !keys.has(c) && u.columns.some((x) => x.name === c && (!deleted || x.nullable)));
+      for (const link of links) {
+        if (!shared.length || link.mine.some((c) => row[c] === null || row[c] === undefined)) continue;
+        const params: unknown[] = [];
+        const sets = shared.map((c) => {
+          if (deleted) return `${quote(c)} = NULL`;
+          params.push(row[c]);
+          return `${quote(c)} = $${params.length}::${u.columns.find((x) => x.name === c)!.type}`;
+        });
+        const where = link.theirs.map((c, j) => {
+          params.push(row[link.mine[j]!]);
+          return `${quote(c)}::text = $${params.length}`;
+        });
+        const returning = [...new Set([...u.primaryKey, ...u.foreignKeys.flatMap((f) => f.columns), ...shared])];
+        const sql = `UPDATE ${u.sql} SET ${sets.join(', ')} WHERE ${where.join(' AND ')} RETURNING ${returning.map((c) => `${quote(c)}::text AS ${quote(c)}`).join(', ')}`;
+        const updated = await run(sql, params);
+        for (const r of updated) records.push(this.recordOf(u, r, shared, sql, false));
+        // No linked row in the other shape yet (a row the version just created): the dual write creates it.
+        if (!updated.length && link.child && !deleted && shared.some((c) => row[c] !== null)) {
+          const names = [...link.theirs, ...shared];
+          const values: unknown[] = [...link.mine.map((c) => row[c]), ...shared.map((c) => row[c])];
+          const exprs = names.map((c, j) => `$${j + 1}::${u.columns.find((x) => x.name === c)!.type}`);
+          const counter = `$${values.length + 1}::bigint`;
+          for (const col of u.columns) {
+            if (names.includes(col.name) || col.nullable || col.default !== null || col.auto) continue;
+            const v = valueSql(u, col, counter, this.o.seed);
+            if (v === undefined) continue;
+            names.push(col.name);
+            exprs.push(v);
+          }
+          const insert = `INSERT INTO ${u.sql} (${names.map(quote).join(', ')}) SELECT ${exprs.join(', ')} RETURNING ${returning.map((c) => `${quote(c)}::text AS ${quote(c)}`).join(', ')}`;
+          if (exprs.some((e) => e.includes(counter))) values.push(++this.counter);
+          for (const r of await run(insert, values)) records.push(this.recordOf(u, r, shared, insert, false));
+        }
+      }
+    }
   }
+
+  /** A table from the catalog read before the transaction (reading it inside would wait for the transaction on PGlite). */
+  private async catalogTable(name: string): Promise<CatalogTable | undefined> {
+    return this.catalog?.get(name);
+  }
+
 
   /** Columns of `name` that other tables' foreign keys reference. */
   private referencedColumns(name: string): string[] {
@@ -270,7 +335,14 @@ export class AppWorkload {
     const where = t.primaryKey.map((c, j) => `${quote(c)}::text = $${j + 2}`).join(' AND ');
     const returning = [...new Set([...t.primaryKey, ...fkCols, ...written])];
     const sql = `UPDATE ${t.sql} SET ${sets.join(', ')} WHERE ${where} RETURNING ${returning.map((c) => `${quote(c)}::text AS ${quote(c)}`).join(', ')}`;
-    await this.attempt(`update ${name}`, [], async (_tx, run) => (await run(sql, params)).map((row) => this.recordOf(t, row, written, sql, false)));
+    await this.attempt(`update ${name}`, [], async (_tx, run) => {
+      const records: WriteRecord[] = [];
+      for (const row of await run(sql, params)) {
+        records.push(this.recordOf(t, row, written, sql, false));
+        await this.mirror(t, row, written, false, run, records);
+      }
+      return records;
+    });
   }
 
   /** Delete a row this version inserted. */
@@ -289,7 +361,10 @@ export class AppWorkload {
     await this.attempt(`delete ${name}`, [FOREIGN_KEY_VIOLATION], async (_tx, run) => {
       const rows = await run(sql, params);
       if (rows.length) this.owned.set(name, (this.owned.get(name) ?? []).filter((k) => t.primaryKey.some((c) => k[c] !== key[c])));
-      return rows.map((row) => this.recordOf(t, row, [], sql, true));
+      const records = rows.map((row) => this.recordOf(t, row, [], sql, true));
+      const cols = columnsOf(this.o.plan, this.o.version, name) ?? t.columns.map((c) => c.name);
+      for (const row of rows) await this.mirror(t, row, cols, true, run, records);
+      return records;
     });
   }
 }

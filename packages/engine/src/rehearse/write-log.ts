@@ -27,15 +27,21 @@ export class WriteLog {
   private readonly records = new Map<string, WriteRecord>();
   committed = 0;
 
-  record(r: WriteRecord): void {
-    this.committed++;
-    for (const [k, old] of this.records) {
-      if (k !== r.self && (r.links.includes(old.self) || old.links.includes(r.self))) this.records.delete(k);
+  /** Record the writes one transaction committed (a dual write touches linked rows together). */
+  record(batch: WriteRecord[]): void {
+    const selves = new Set(batch.map((r) => r.self));
+    for (const r of batch) {
+      this.committed++;
+      for (const [k, old] of this.records) {
+        if (!selves.has(k) && (r.links.includes(old.self) || old.links.includes(r.self))) this.records.delete(k);
+      }
     }
-    const prev = this.records.get(r.self);
-    // An update keeps the columns it did not touch from the earlier record.
-    const values = prev?.values && r.values ? { ...prev.values, ...r.values } : r.values;
-    this.records.set(r.self, { ...r, ...(values ? { values } : {}) });
+    for (const r of batch) {
+      const prev = this.records.get(r.self);
+      // An update keeps the columns it did not touch from the earlier record.
+      const values = prev?.values && r.values ? { ...prev.values, ...r.values } : r.values;
+      this.records.set(r.self, { ...r, ...(values ? { values } : {}) });
+    }
   }
 
   /** The latest record per row. */
