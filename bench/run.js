@@ -30,6 +30,10 @@
  * on the server, or on PGlite when it is down) prints
  *   RESULT flag_evals_per_s=N unleash_ratio=R propagation_p99_ms=P shadow_overhead_pct=O
  * with the same failure rule. BENCH_SKIP_SDK=1 skips it.
+ *
+ * Then the rehearsal benchmark (bench/rehearse.js: `switchback rehearse` of
+ * the seed change, 100,000 rows on PGlite) prints RESULT rehearse_seed_s=S;
+ * BENCH_SKIP_REHEARSE=1 skips it.
  */
 import crypto from 'node:crypto';
 import os from 'node:os';
@@ -39,6 +43,7 @@ import { TIERS } from '@switchback/example-support-desk';
 import { buildFixture, parityCountSql, tables } from './bench-fixture.js';
 import { runCheckBench } from './check.js';
 import { abortSdkBench, runSdkBench } from './sdk.js';
+import { runRehearseBench } from './rehearse.js';
 import { singleUpdate, switchbackBackfill } from './contenders.js';
 import { int, latencySummary, median, ms } from './stats.js';
 import { now, startWriter } from './writer.js';
@@ -267,10 +272,20 @@ if (process.env.BENCH_SKIP_SDK !== '1') {
   }
 }
 
+let rehearseFailed = false;
+if (process.env.BENCH_SKIP_REHEARSE !== '1') {
+  try {
+    await runRehearseBench(print);
+  } catch (e) {
+    rehearseFailed = true;
+    console.error(`bench: rehearse benchmark failed: ${e instanceof Error ? e.message : String(e)}`);
+  }
+}
+
 try {
   await main();
   await cleanup();
-  if (checkFailed || sdkFailed) process.exit(1);
+  if (checkFailed || sdkFailed || rehearseFailed) process.exit(1);
 } catch (e) {
   // Interrupted: the signal handler is cleaning up and will exit.
   if (interrupted) await new Promise(() => {});

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildProgram, commandOf } from './main.js';
 
-const ALL = ['check', 'plan', 'advance', 'rollback', 'status', 'flag', 'verify-ledger', 'demo', 'watch', 'ask', 'approve', 'reject', 'feedback', 'due', 'dashboards'];
+const ALL = ['check', 'plan', 'rehearse', 'advance', 'rollback', 'status', 'flag', 'verify-ledger', 'demo', 'watch', 'ask', 'approve', 'reject', 'feedback', 'due', 'dashboards'];
 
 describe('lazy command loading', () => {
   it.each([

@@ -13,6 +13,7 @@ type Register = (program: Command) => void;
 const COMMANDS: Record<string, () => Promise<Register>> = {
   check: async () => (await import('./commands/check-command.js')).checkCommand,
   plan: async () => (await import('./commands/plan-command.js')).planCommand,
+  rehearse: async () => (await import('./commands/rehearse-command.js')).rehearseCommand,
   advance: async () => (await import('./commands/advance-command.js')).advanceCommand,
   rollback: async () => (await import('./commands/rollback-command.js')).rollbackCommand,
   status: async () => (await import('./commands/status-command.js')).statusCommand,

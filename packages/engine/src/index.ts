@@ -61,3 +61,21 @@ export { flagStateAt, type FlagStateAt } from './signals/flag-history.js';
 export { dueReport, observeOldReads, type DueItem, type OldReads } from './due/due-report.js';
 export { startFeedbackServer, MAX_FEEDBACK_BODY_BYTES, type FeedbackServer, type FeedbackServerOptions } from './signals/feedback-server.js';
 export { llmClassifier, deterministicClassifier, DEFAULT_LLM_TIMEOUT_MS, type Classifier, type Classified, type LlmClassifierOptions } from './signals/llm-classifier.js';
+export {
+  rehearse,
+  REHEARSAL_JSON_VERSION,
+  REHEARSAL_OVERRIDDEN_GATES,
+  REHEARSAL_OVERRIDE_REASON,
+  DEFAULT_SETTLE_OPS,
+  type RehearseOptions,
+  type RehearsalResult,
+  type RehearsalCell,
+  type RehearsalEdge,
+  type RehearsalFailure,
+  type RehearsalEvent,
+  type Check as RehearsalCheck,
+} from './rehearse/rehearse.js';
+export { createScratchDatabase, type ScratchDatabase } from './rehearse/scratch-database.js';
+export { DEFAULT_REHEARSAL_ROWS, DEFAULT_REHEARSAL_SEED } from './rehearse/generate-data.js';
+export { RehearsalInputError, UnsupportedColumnTypeError } from './rehearse/rehearsal-errors.js';
+export { versionWindows, rehearsalSchedule, type AppVersion } from './rehearse/rehearsal-schedule.js';

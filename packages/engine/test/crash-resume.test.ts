@@ -211,7 +211,7 @@ describe.runIf(!!serverTarget)('crash and resume on the PostgreSQL server', () =
     expect((await getChange(t.db, o.id))!.applied_phase).toBe('backfill');
     // The half-done phase run was finished, not abandoned and started again.
     expect((await forwardRuns(t.db, o.id, 'expand')).map((r) => [r.id, r.status])).toEqual([[expand[0]!.id, 'succeeded']]);
-    expect(await stepSucceededCounts(t.db, o.id)).toEqual({ 'backfill.forward.copy': 1, 'dual-write.forward.create-trigger': 1, 'expand.forward.add-columns': 1 });
+    expect(await stepSucceededCounts(t.db, o.id)).toEqual({ 'backfill.forward.clear-orphans': 1, 'backfill.forward.copy': 1, 'dual-write.forward.create-trigger': 1, 'expand.forward.add-columns': 1 });
     await eachStepRanOnce(t.db, o.id);
     expect(await parityMismatches(t.db, schema)).toEqual([]);
     expect((await verifyLedger(t.db)).ok).toBe(true);

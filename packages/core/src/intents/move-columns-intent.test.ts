@@ -48,12 +48,20 @@ describe('move-columns plan', () => {
   });
 
   it('backfills with locked source rows and never overwrites an equal or newer target value', () => {
-    const step = plan().phases[2]!.forward[0]!;
+    const step = plan().phases[2]!.forward.find((s) => s.id === 'backfill.forward.copy')!;
     expect(step.kind).toBe('backfill');
     const sql = step.kind === 'backfill' ? step.backfill.batchSql : '';
     expect(sql).toContain('FOR SHARE');
     expect(sql).toContain('IS DISTINCT FROM');
     expect(sql).not.toMatch(/OFFSET/i);
+  });
+
+  it('clears new columns left without a source row (a sync undone by a rollback) before it copies', () => {
+    const [clear, copy] = plan().phases[2]!.forward;
+    expect([clear?.id, copy?.id]).toEqual(['backfill.forward.clear-orphans', 'backfill.forward.copy']);
+    const sql = clear?.kind === 'backfill' ? clear.backfill.batchSql : '';
+    expect(sql).toMatch(/SET "tier" = NULL, "end_date" = NULL/);
+    expect(sql).toContain('NOT EXISTS (SELECT 1 FROM "support_contract"');
   });
 
   it('rolls the read flag out in the configured steps, sticky from the first percent', () => {

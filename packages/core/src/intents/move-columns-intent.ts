@@ -185,7 +185,10 @@ function buildPlan(change: MoveChange, m: sql.MoveShape, sourceTable: TableModel
       title: `Backfill ${m.target} from ${m.source}`,
       summary: `Copy ${colList} of rows written before the sync began, in batches by ${m.source}.${m.sourceKey}, then prove old and new agree range by range.`,
       backout: `Nothing to undo: the copy is re-runnable and nobody reads the new columns yet.`,
-      forward: [{ id: step('backfill', 'forward', 'copy'), kind: 'backfill', description: `copy ${colList} from ${m.source} into ${m.target}`, backfill: sql.backfillToNew(m, 'backfill-checksums') }],
+      forward: [
+        { id: step('backfill', 'forward', 'clear-orphans'), kind: 'backfill', description: `clear ${colList} on ${m.target} rows with no ${m.source} row (left by an undone sync)`, backfill: sql.clearOrphansInNew(m) },
+        { id: step('backfill', 'forward', 'copy'), kind: 'backfill', description: `copy ${colList} from ${m.source} into ${m.target}`, backfill: sql.backfillToNew(m, 'backfill-checksums') },
+      ],
       backward: [],
       verify: [parityVerify],
       gates: app

@@ -158,6 +158,28 @@ export function backfillToNew(m: MoveShape, id: string): BackfillSpec {
   };
 }
 
+/**
+ * Clear the new columns of target rows that have no source row, by
+ * target-key ranges. Values there are left from an earlier sync that a
+ * rollback stopped (the trigger dropped, then the source row deleted), and
+ * the copy, which visits source rows, would never reach them. It runs before
+ * the copy, so a row cleared while a new source row was being written (not
+ * yet visible to this batch) is filled again by the copy.
+ */
+export function clearOrphansInNew(m: MoveShape): BackfillSpec {
+  const K = ident(m.targetKey);
+  return {
+    table: m.target,
+    key: m.targetKey,
+    ...bounds(m.target, m.targetKey, m.targetKeyType),
+    batchSql: `UPDATE ${qualified(m.target)} AS t SET ${m.columns.map((c) => `${ident(c.name)} = NULL`).join(', ')}
+ WHERE t.${K} BETWEEN $1::${m.targetKeyType} AND $2::${m.targetKeyType}
+   AND ${row(m, 't.')} IS DISTINCT FROM ROW(${m.columns.map(() => 'NULL').join(', ')})
+   AND NOT EXISTS (SELECT 1 FROM ${qualified(m.source)} AS s WHERE s.${ident(m.join)} = t.${K})`,
+    countSql: estimate(m.target),
+  };
+}
+
 /** Copy new → old by target-key ranges (catch-up after the old shape stopped receiving writes). */
 export function backfillToOld(m: MoveShape, id: string): BackfillSpec {
   const K = ident(m.targetKey);

@@ -24,7 +24,7 @@ export function planHash(plan: Plan): string {
  * though expand alters the schema it was made from). A known change whose
  * file now plans differently is refused while it is in flight.
  */
-export async function registerChange(db: Db, spec: ChangeSpec, actor: string, options: { check?: (plan: Plan) => void } = {}): Promise<ChangeRow> {
+export async function registerChange(db: Db, spec: ChangeSpec, actor: string, options: { check?: (plan: Plan) => void; transform?: (plan: Plan) => Plan } = {}): Promise<ChangeRow> {
   const existing = await getChange(db, spec.id);
   if (existing && (existing.applied_phase !== null || existing.status !== 'idle')) {
     // The same change read from another path (or cwd) is the same change.
@@ -34,6 +34,8 @@ export async function registerChange(db: Db, spec: ChangeSpec, actor: string, op
   }
   const result = planChange(spec, await readSchema(db));
   if (!result.ok) throw new PlanProblemsError(spec, result.problems);
+  // A transformed plan (rehearsing a deliberately broken plan) is stored as it will run.
+  if (options.transform) result.plan = options.transform(result.plan);
   options.check?.(result.plan);
   const hash = planHash(result.plan);
   if (existing && existing.plan_hash === hash) return existing;

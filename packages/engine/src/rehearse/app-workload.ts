@@ -1,0 +1,386 @@
+import type { Plan } from '@switchback/core';
+import { errorCode, type Db, type Queryable } from '../db/db.js';
+import { readCatalog, type Catalog, type CatalogTable } from './rehearsal-catalog.js';
+import { valueSql } from './generate-data.js';
+import { accessOf, columnsOf, type AppVersion, type State } from './rehearsal-schedule.js';
+import { linkKey, WriteLog, type WriteRecord } from './write-log.js';
+
+const FOREIGN_KEY_VIOLATION = '23503';
+const quote = (s: string) => `"${s.replace(/"/g, '""')}"`;
+
+export interface WorkloadFailure {
+  version: AppVersion;
+  /** Index of the rehearsal edge during which it failed (-1: while loading). */
+  edge: number;
+  /** What the version was doing: `insert support_contract`, `read support_customer`. */
+  operation: string;
+  query: string;
+  error: string;
+}
+
+export interface WorkloadOptions {
+  db: Db;
+  plan: Plan;
+  version: AppVersion;
+  /** Rows generated per table: the version updates generated rows of its half (even keys: old, odd: new). */
+  rows: number;
+  seed: number;
+  /** The state whose access the version follows now (the ledger's applied phase). */
+  state: () => Promise<State>;
+}
+
+/**
+ * One app version, generated from the plan: it inserts, updates, deletes and
+ * reads the tables its access lists, with the columns of its shape, and logs
+ * every committed write. Values come from the same generator as the data, so
+ * they respect types and CHECK lists. Operations run one at a time; the
+ * rehearsal pauses the loop to check, and turns it on and off per state.
+ */
+export class AppWorkload {
+  readonly log = new WriteLog();
+  readonly failures: WorkloadFailure[] = [];
+  ops = 0;
+  reads = 0;
+  edge = -1;
+  active = false;
+  private catalog?: Catalog;
+  private owned = new Map<string, Record<string, string>[]>();
+  private counter: number;
+  private random: () => number;
+  private loop?: Promise<void>;
+  private running = false;
+  private idle?: () => void;
+
+  constructor(private readonly o: WorkloadOptions) {
+    this.random = mulberry32(o.seed * 2 + (o.version === 'old' ? 0 : 1));
+    // Above every generated row, and apart per version.
+    this.counter = 2 * o.rows + (o.version === 'old' ? 0 : 500_000_000);
+  }
+
+  start(): void {
+    this.running = true;
+    this.loop = (async () => {
+      while (this.running) {
+        if (this.active) await this.step();
+        // A macrotask between operations, so the executor (on PGlite, the same single connection) gets its turn.
+        await new Promise((r) => (this.active ? setImmediate(r) : setTimeout(r, 5)));
+      }
+    })();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    await this.loop;
+  }
+
+  /** Run at least `n` more operations (after a transition, so every state sees traffic). */
+  async settle(n: number): Promise<void> {
+    const until = this.ops + n;
+    while (this.active && this.running && this.ops < until) await new Promise((r) => setTimeout(r, 1));
+  }
+
+  /** Stop after the current operation and wait for it. */
+  async pause(): Promise<void> {
+    this.active = false;
+    await new Promise<void>((resolve) => {
+      if (!this.busy) resolve();
+      else this.idle = resolve;
+    });
+  }
+
+  private busy = false;
+  /** The tables the version writes in the current operation's state. */
+  private writes: string[] = [];
+
+  private async step(): Promise<void> {
+    this.busy = true;
+    try {
+      const state = await this.o.state();
+      const access = accessOf(this.o.plan, this.o.version, state);
+      this.writes = access.writes;
+      const r = this.random();
+      const writes = access.writes;
+      if (r < 0.3 || !writes.length) await this.read(pick(access.reads, this.random));
+      else if (r < 0.55) await this.insert(pick(writes, this.random));
+      else if (r < 0.9) await this.update(pick(writes, this.random));
+      else await this.delete(pick(writes, this.random));
+    } catch (e) {
+      // Reading the state or the catalog failed: the version could not tell what to run.
+      this.failures.push({ version: this.o.version, edge: this.edge, operation: 'look up the applied phase and the tables', query: '', error: e instanceof Error ? e.message : String(e) });
+    } finally {
+      this.ops++;
+      this.busy = false;
+      this.idle?.();
+      this.idle = undefined;
+    }
+  }
+
+  private async table(name: string): Promise<CatalogTable | undefined> {
+    this.catalog ??= await readCatalog(this.o.db);
+    if (!this.catalog.has(name) || (columnsOf(this.o.plan, this.o.version, name) ?? []).some((c) => !this.catalog!.get(name)!.columns.some((x) => x.name === c))) {
+      this.catalog = await readCatalog(this.o.db);
+    }
+    return this.catalog.get(name);
+  }
+
+  /** Run one operation's statements in a transaction; a failure is recorded with its query, never thrown. */
+  private async attempt(operation: string, tolerated: string[], fn: (tx: Queryable, run: (sql: string, params: unknown[]) => Promise<Record<string, string | null>[]>) => Promise<WriteRecord[]>): Promise<void> {
+    let last = '';
+    try {
+      const records = await this.o.db.transaction((tx) =>
+        fn(tx, async (sql, params) => {
+          last = sql;
+          return (await tx.query<Record<string, string | null>>(sql, params)).rows;
+        }),
+      );
+      this.log.record(records);
+    } catch (e) {
+      if (tolerated.includes(errorCode(e) ?? '')) return;
+      this.failures.push({ version: this.o.version, edge: this.edge, operation, query: last, error: e instanceof Error ? e.message : String(e) });
+    }
+  }
+
+  private columns(t: CatalogTable, names: string[] | undefined): string[] {
+    return names ?? t.columns.map((c) => c.name);
+  }
+
+  private async read(name: string | undefined): Promise<void> {
+    if (!name) return;
+    const t = await this.table(name);
+    const cols = columnsOf(this.o.plan, this.o.version, name) ?? t?.columns.map((c) => c.name) ?? [];
+    const target = t?.sql ?? quote(name);
+    const keys = t ? await this.sampleKeys(t) : [];
+    const pk = t?.primaryKey ?? [];
+    const where = pk.length === 1 && keys.length ? ` WHERE ${quote(pk[0]!)}::text = ANY($1::text[])` : ' LIMIT 20';
+    const sql = `SELECT ${cols.map(quote).join(', ')} FROM ${target}${where}`;
+    await this.attempt(`read ${name}`, [], async (_tx, run) => {
+      await run(sql, where.startsWith(' WHERE') ? [keys.map((k) => k[pk[0]!])] : []);
+      this.reads++;
+      return [];
+    });
+  }
+
+  private async sampleKeys(t: CatalogTable): Promise<Record<string, string>[]> {
+    const mine = this.owned.get(t.name) ?? [];
+    const keys = Array.from({ length: Math.min(3, mine.length) }, () => mine[Math.floor(this.random() * mine.length)]!);
+    const g = this.generatedKey(t);
+    if (g) keys.push(g);
+    return keys;
+  }
+
+  /** A generated row of this version's half, when the key is one integer column (generated as 1..rows). */
+  private generatedKey(t: CatalogTable): Record<string, string> | undefined {
+    const pk = t.primaryKey;
+    if (pk.length !== 1 || t.columns.find((c) => c.name === pk[0])?.category !== 'N') return undefined;
+    const half = Math.floor(this.o.rows / 2);
+    if (half < 1) return undefined;
+    const k = 2 * (1 + Math.floor(this.random() * half)) - (this.o.version === 'old' ? 0 : 1);
+    return { [pk[0]!]: String(k) };
+  }
+
+  private async insert(name: string | undefined): Promise<void> {
+    if (!name) return;
+    const t = await this.table(name);
+    await this.attempt(`insert ${name}`, [], async (_tx, run) => {
+      const records: WriteRecord[] = [];
+      await this.insertRow(name, t, run, records, true);
+      return records;
+    });
+  }
+
+  /**
+   * Insert a row of `name`, and first a parent row for each foreign key. A
+   * parent the version does not write here gets only the columns it had
+   * before the change (its new columns belong to the sync).
+   */
+  private async insertRow(name: string, t: CatalogTable | undefined, run: (sql: string, params: unknown[]) => Promise<Record<string, string | null>[]>, records: WriteRecord[], written: boolean): Promise<Record<string, string | null>> {
+    const known = written ? columnsOf(this.o.plan, this.o.version, name) : (columnsOf(this.o.plan, 'old', name) ?? columnsOf(this.o.plan, this.o.version, name));
+    const cols = t ? this.columns(t, known) : (known ?? []);
+    const fkValues = new Map<string, string | null>();
+    const params: unknown[] = [++this.counter];
+    for (const fk of t?.foreignKeys ?? []) {
+      if (!fk.columns.some((c) => cols.includes(c)) || fk.table === name) continue;
+      const parent = await this.catalogTable(fk.table);
+      const row = await this.insertRow(fk.table, parent, run, records, false);
+      fk.columns.forEach((c, j) => fkValues.set(c, row[fk.references[j]!] ?? null));
+    }
+    const names: string[] = [];
+    const exprs: string[] = [];
+    const raw: string[] = [];
+    for (const c of cols) {
+      const col = t?.columns.find((x) => x.name === c);
+      let v: string | undefined;
+      if (fkValues.has(c)) {
+        params.push(fkValues.get(c));
+        v = `$${params.length}::${col!.type}`;
+      } else v = col ? valueSql(t!, col, '$1::bigint', this.o.seed) : 'NULL';
+      if (v === undefined) continue;
+      raw.push(c);
+      names.push(quote(c));
+      exprs.push(v);
+    }
+    const returning = t ? [...new Set([...t.primaryKey, ...t.foreignKeys.flatMap((f) => f.columns), ...cols, ...this.referencedColumns(name)])] : cols;
+    const sql = `INSERT INTO ${t?.sql ?? quote(name)} (${names.join(', ')}) SELECT ${exprs.join(', ')} RETURNING ${returning.map((c) => `${quote(c)}::text AS ${quote(c)}`).join(', ')}`;
+    const row = (await run(sql, params))[0]!;
+    if (t) {
+      const record = this.recordOf(t, row, raw.filter((c) => !t.primaryKey.includes(c)), sql, false);
+      records.push(record);
+      if (written) {
+        (this.owned.get(name) ?? this.owned.set(name, []).get(name)!).push(record.key);
+        await this.mirror(t, row, raw, false, run, records);
+      }
+    }
+    return row;
+  }
+
+  /**
+   * A dual write: when the version writes two linked tables in this state
+   * (the plan lists both as app writes), a value written to one is written to
+   * the same-named columns of the linked rows of the other, in the same
+   * transaction (NULL when the row is deleted), as the application's
+   * migration helper does.
+   */
+  private async mirror(t: CatalogTable, row: Record<string, string | null>, columns: string[], deleted: boolean, run: (sql: string, params: unknown[]) => Promise<Record<string, string | null>[]>, records: WriteRecord[]): Promise<void> {
+    // Never a query outside the transaction here: on PGlite it would wait for this very transaction.
+    const writes = this.writes.filter((w) => w !== t.name);
+    for (const name of writes) {
+      const u = await this.catalogTable(name);
+      if (!u) continue;
+      const links = [
+        ...t.foreignKeys.filter((f) => f.table === name).map((f) => ({ mine: f.columns, theirs: f.references, child: false })),
+        ...u.foreignKeys.filter((f) => f.table === t.name).map((f) => ({ mine: f.references, theirs: f.columns, child: true })),
+      ];
+      const keys = new Set([...u.primaryKey, ...u.foreignKeys.flatMap((f) => f.columns)]);
+      const known = columnsOf(this.o.plan, this.o.version, name) ?? u.columns.map((c) => c.name);
+      const shared = columns.filter((c) => known.includes(c) && !keys.has(c) && u.columns.some((x) => x.name === c && (!deleted || x.nullable)));
+      for (const link of links) {
+        if (!shared.length || link.mine.some((c) => row[c] === null || row[c] === undefined)) continue;
+        const params: unknown[] = [];
+        const sets = shared.map((c) => {
+          if (deleted) return `${quote(c)} = NULL`;
+          params.push(row[c]);
+          return `${quote(c)} = $${params.length}::${u.columns.find((x) => x.name === c)!.type}`;
+        });
+        const where = link.theirs.map((c, j) => {
+          params.push(row[link.mine[j]!]);
+          return `${quote(c)}::text = $${params.length}`;
+        });
+        const returning = [...new Set([...u.primaryKey, ...u.foreignKeys.flatMap((f) => f.columns), ...shared])];
+        const sql = `UPDATE ${u.sql} SET ${sets.join(', ')} WHERE ${where.join(' AND ')} RETURNING ${returning.map((c) => `${quote(c)}::text AS ${quote(c)}`).join(', ')}`;
+        const updated = await run(sql, params);
+        for (const r of updated) records.push(this.recordOf(u, r, shared, sql, false));
+        // No linked row in the other shape yet (a row the version just created): the dual write creates it.
+        if (!updated.length && link.child && !deleted && shared.some((c) => row[c] !== null)) {
+          const names = [...link.theirs, ...shared];
+          const values: unknown[] = [...link.mine.map((c) => row[c]), ...shared.map((c) => row[c])];
+          const exprs = names.map((c, j) => `$${j + 1}::${u.columns.find((x) => x.name === c)!.type}`);
+          const counter = `$${values.length + 1}::bigint`;
+          for (const col of u.columns) {
+            if (names.includes(col.name) || col.nullable || col.default !== null || col.auto) continue;
+            const v = valueSql(u, col, counter, this.o.seed);
+            if (v === undefined) continue;
+            names.push(col.name);
+            exprs.push(v);
+          }
+          const insert = `INSERT INTO ${u.sql} (${names.map(quote).join(', ')}) SELECT ${exprs.join(', ')} RETURNING ${returning.map((c) => `${quote(c)}::text AS ${quote(c)}`).join(', ')}`;
+          if (exprs.some((e) => e.includes(counter))) values.push(++this.counter);
+          for (const r of await run(insert, values)) records.push(this.recordOf(u, r, shared, insert, false));
+        }
+      }
+    }
+  }
+
+  /** A table from the catalog read before the transaction (reading it inside would wait for the transaction on PGlite). */
+  private async catalogTable(name: string): Promise<CatalogTable | undefined> {
+    return this.catalog?.get(name);
+  }
+
+
+  /** Columns of `name` that other tables' foreign keys reference. */
+  private referencedColumns(name: string): string[] {
+    return [...(this.catalog?.values() ?? [])].flatMap((t) => t.foreignKeys.filter((f) => f.table === name).flatMap((f) => f.references));
+  }
+
+  private recordOf(t: CatalogTable, row: Record<string, string | null>, columns: string[], sql: string, deleted: boolean): WriteRecord {
+    const key = Object.fromEntries(t.primaryKey.map((c) => [c, row[c] ?? '']));
+    const links = t.foreignKeys.map((f) => linkKey(f.table, f.columns.map((c) => row[c] ?? null)));
+    return { table: t.name, key, deleted, sql, links, self: linkKey(t.name, t.primaryKey.map((c) => row[c] ?? null)), ...(deleted ? {} : { values: Object.fromEntries(columns.map((c) => [c, row[c] ?? null])) }) };
+  }
+
+  private pickRow(t: CatalogTable, ownOnly: boolean): Record<string, string> | undefined {
+    const mine = this.owned.get(t.name) ?? [];
+    if (mine.length && (ownOnly || this.random() < 0.5)) return mine[Math.floor(this.random() * mine.length)];
+    return ownOnly ? undefined : this.generatedKey(t);
+  }
+
+  private async update(name: string | undefined): Promise<void> {
+    if (!name) return;
+    const t = await this.table(name);
+    if (!t || !t.primaryKey.length) return;
+    const key = this.pickRow(t, false);
+    if (!key) return;
+    const fkCols = new Set(t.foreignKeys.flatMap((f) => f.columns));
+    const cols = this.columns(t, columnsOf(this.o.plan, this.o.version, name)).filter((c) => !t.primaryKey.includes(c) && !fkCols.has(c));
+    const sets: string[] = [];
+    const written: string[] = [];
+    for (const c of cols) {
+      const col = t.columns.find((x) => x.name === c);
+      const v = col ? valueSql(t, col, '$1::bigint', this.o.seed) : 'NULL';
+      if (v === undefined) continue;
+      sets.push(`${quote(c)} = ${v}`);
+      written.push(c);
+    }
+    if (!sets.length) return;
+    const params: unknown[] = [++this.counter, ...t.primaryKey.map((c) => key[c])];
+    const where = t.primaryKey.map((c, j) => `${quote(c)}::text = $${j + 2}`).join(' AND ');
+    const returning = [...new Set([...t.primaryKey, ...fkCols, ...written])];
+    const sql = `UPDATE ${t.sql} SET ${sets.join(', ')} WHERE ${where} RETURNING ${returning.map((c) => `${quote(c)}::text AS ${quote(c)}`).join(', ')}`;
+    await this.attempt(`update ${name}`, [], async (_tx, run) => {
+      const records: WriteRecord[] = [];
+      for (const row of await run(sql, params)) {
+        records.push(this.recordOf(t, row, written, sql, false));
+        await this.mirror(t, row, written, false, run, records);
+      }
+      return records;
+    });
+  }
+
+  /** Delete a row this version inserted. */
+  private async delete(name: string | undefined): Promise<void> {
+    if (!name) return;
+    const t = await this.table(name);
+    if (!t || !t.primaryKey.length) return;
+    const key = this.pickRow(t, true);
+    if (!key) return;
+    const params = t.primaryKey.map((c) => key[c]);
+    const where = t.primaryKey.map((c, j) => `${quote(c)}::text = $${j + 1}`).join(' AND ');
+    const returning = [...new Set([...t.primaryKey, ...t.foreignKeys.flatMap((f) => f.columns)])];
+    const sql = `DELETE FROM ${t.sql} WHERE ${where} RETURNING ${returning.map((c) => `${quote(c)}::text AS ${quote(c)}`).join(', ')}`;
+    // A row other rows still reference cannot be deleted (an archived table keeps its foreign keys too):
+    // the app is told so by the foreign key, as it would be in production, and that is not a failure.
+    await this.attempt(`delete ${name}`, [FOREIGN_KEY_VIOLATION], async (_tx, run) => {
+      const rows = await run(sql, params);
+      if (rows.length) this.owned.set(name, (this.owned.get(name) ?? []).filter((k) => t.primaryKey.some((c) => k[c] !== key[c])));
+      const records = rows.map((row) => this.recordOf(t, row, [], sql, true));
+      const cols = columnsOf(this.o.plan, this.o.version, name) ?? t.columns.map((c) => c.name);
+      for (const row of rows) await this.mirror(t, row, cols, true, run, records);
+      return records;
+    });
+  }
+}
+
+function pick<T>(xs: T[], random: () => number): T | undefined {
+  return xs.length ? xs[Math.floor(random() * xs.length)] : undefined;
+}
+
+/** A small seeded PRNG, so a rehearsal with the same seed makes the same choices. */
+export function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}

@@ -1,0 +1,127 @@
+import type { Queryable } from '../db/db.js';
+import { RehearsalInputError } from './rehearsal-errors.js';
+
+/**
+ * What data generation and the workloads need to know about a table, read
+ * from the catalog: column types (with the type's category, to pick values),
+ * keys, foreign keys with their targets, unique sets and simple CHECK lists.
+ */
+export interface CatalogTable {
+  /** Unqualified in `public`, `schema.name` elsewhere (as readSchema keys tables). */
+  name: string;
+  /** The table as SQL, quoted. */
+  sql: string;
+  columns: CatalogColumn[];
+  primaryKey: string[];
+  foreignKeys: CatalogForeignKey[];
+  /** Column sets under a UNIQUE constraint or unique index (the primary key excluded). */
+  unique: string[][];
+}
+
+export interface CatalogColumn {
+  name: string;
+  /** `format_type`, usable as a cast: `character varying(20)`. */
+  type: string;
+  /** pg_type.typcategory: N numeric, S string, B boolean, D date/time, E enum, U user (uuid, json…), A array. */
+  category: string;
+  nullable: boolean;
+  default: string | null;
+  /** Filled by the database: identity, generated, or a sequence default. */
+  auto: boolean;
+  /** Values allowed by a simple `CHECK (col IN (...))`, when there is one. */
+  allowed?: string[];
+}
+
+export interface CatalogForeignKey {
+  columns: string[];
+  table: string;
+  references: string[];
+}
+
+export type Catalog = Map<string, CatalogTable>;
+
+const quote = (s: string) => `"${s.replace(/"/g, '""')}"`;
+
+/** Read every application table (the schemas readSchema reads). */
+export async function readCatalog(db: Queryable): Promise<Catalog> {
+  const appSchemas = `n.nspname NOT IN ('pg_catalog', 'information_schema', 'switchback') AND n.nspname NOT LIKE 'switchback\\_archive%' AND n.nspname NOT LIKE 'pg\\_%'`;
+  const { rows: cols } = await db.query<{ schema: string; table: string; column: string; type: string; category: string; notnull: boolean; def: string | null; auto: boolean; pk: boolean }>(`
+SELECT n.nspname AS schema, c.relname AS table, a.attname AS column, format_type(a.atttypid, a.atttypmod) AS type,
+       t.typcategory::text AS category, a.attnotnull AS notnull, pg_get_expr(d.adbin, d.adrelid) AS def,
+       (a.attgenerated <> '' OR a.attidentity <> '' OR coalesce(pg_get_expr(d.adbin, d.adrelid) LIKE 'nextval(%', false)) AS auto,
+       EXISTS (SELECT 1 FROM pg_index i WHERE i.indrelid = c.oid AND i.indisprimary AND a.attnum = ANY (i.indkey)) AS pk
+  FROM pg_class c
+  JOIN pg_namespace n ON n.oid = c.relnamespace
+  JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
+  JOIN pg_type t ON t.oid = a.atttypid
+  LEFT JOIN pg_attrdef d ON d.adrelid = c.oid AND d.adnum = a.attnum
+ WHERE c.relkind IN ('r', 'p') AND ${appSchemas}
+ ORDER BY n.nspname, c.relname, a.attnum`);
+  const catalog: Catalog = new Map();
+  const key = (schema: string, table: string) => (schema === 'public' ? table : `${schema}.${table}`);
+  for (const r of cols) {
+    const name = key(r.schema, r.table);
+    let t = catalog.get(name);
+    if (!t) catalog.set(name, (t = { name, sql: r.schema === 'public' ? quote(r.table) : `${quote(r.schema)}.${quote(r.table)}`, columns: [], primaryKey: [], foreignKeys: [], unique: [] }));
+    t.columns.push({ name: r.column, type: r.type, category: r.category, nullable: !r.notnull, default: r.def, auto: r.auto });
+    if (r.pk) t.primaryKey.push(r.column);
+  }
+  const { rows: cons } = await db.query<{ schema: string; table: string; kind: string; columns: string[]; ref_schema: string | null; ref_table: string | null; ref_columns: string[] | null; def: string }>(`
+SELECT n.nspname AS schema, c.relname AS table, k.contype::text AS kind,
+       ARRAY(SELECT a.attname::text FROM unnest(k.conkey) WITH ORDINALITY AS u(n, o) JOIN pg_attribute a ON a.attrelid = k.conrelid AND a.attnum = u.n ORDER BY u.o) AS columns,
+       rn.nspname AS ref_schema, rc.relname AS ref_table,
+       ARRAY(SELECT a.attname::text FROM unnest(k.confkey) WITH ORDINALITY AS u(n, o) JOIN pg_attribute a ON a.attrelid = k.confrelid AND a.attnum = u.n ORDER BY u.o) AS ref_columns,
+       pg_get_constraintdef(k.oid) AS def
+  FROM pg_constraint k
+  JOIN pg_class c ON c.oid = k.conrelid
+  JOIN pg_namespace n ON n.oid = c.relnamespace
+  LEFT JOIN pg_class rc ON rc.oid = k.confrelid
+  LEFT JOIN pg_namespace rn ON rn.oid = rc.relnamespace
+ WHERE k.contype IN ('f', 'u', 'c') AND ${appSchemas}
+UNION ALL
+SELECT n.nspname, c.relname, 'u', ARRAY(SELECT a.attname::text FROM unnest(i.indkey) WITH ORDINALITY AS u(n, o) JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = u.n ORDER BY u.o),
+       NULL, NULL, NULL, ''
+  FROM pg_index i JOIN pg_class c ON c.oid = i.indrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+ WHERE i.indisunique AND NOT i.indisprimary AND i.indexprs IS NULL AND i.indpred IS NULL AND ${appSchemas}
+   AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid)`);
+  for (const r of cons) {
+    const t = catalog.get(key(r.schema, r.table));
+    if (!t) continue;
+    if (r.kind === 'f') t.foreignKeys.push({ columns: r.columns, table: key(r.ref_schema!, r.ref_table!), references: r.ref_columns! });
+    else if (r.kind === 'u') t.unique.push(r.columns);
+    else if (r.columns.length === 1) {
+      const allowed = allowedValues(r.def);
+      const col = t.columns.find((c) => c.name === r.columns[0]);
+      if (allowed && col) col.allowed = allowed;
+    }
+  }
+  return catalog;
+}
+
+/**
+ * The values of a simple list check as PostgreSQL prints it:
+ * `CHECK ((tier = ANY (ARRAY['gold'::text, 'silver'::text])))` or `CHECK ((tier IN ('a', 'b')))`.
+ */
+export function allowedValues(def: string): string[] | undefined {
+  const list = /=\s*ANY\s*\(\s*(?:\()?ARRAY\[(.*)\]/i.exec(def)?.[1] ?? /\bIN\s*\((.*)\)\s*\)/i.exec(def)?.[1];
+  if (!list) return undefined;
+  const values = [...list.matchAll(/'((?:[^']|'')*)'/g)].map((m) => m[1]!.replace(/''/g, "'"));
+  return values.length ? values : undefined;
+}
+
+/** Tables in an order where every table comes after the tables it references (self-references aside). */
+export function parentsFirst(catalog: Catalog, names: Iterable<string>): string[] {
+  const wanted = new Set(names);
+  const order: string[] = [];
+  const state = new Map<string, 'visiting' | 'done'>();
+  const visit = (name: string, path: string[]) => {
+    if (state.get(name) === 'done') return;
+    if (state.get(name) === 'visiting') throw new RehearsalInputError(`The foreign keys of ${[...path, name].join(' → ')} form a cycle, so no table can be filled first. Rehearse against a schema where one of them is nullable or deferred.`);
+    state.set(name, 'visiting');
+    for (const fk of catalog.get(name)?.foreignKeys ?? []) if (fk.table !== name && catalog.has(fk.table)) visit(fk.table, [...path, name]);
+    state.set(name, 'done');
+    order.push(name);
+  };
+  for (const n of wanted) visit(n, []);
+  return order;
+}

@@ -1,0 +1,84 @@
+import type { Db } from '../db/db.js';
+import type { Catalog } from './rehearsal-catalog.js';
+import type { WriteRecord } from './write-log.js';
+
+const quote = (s: string) => `"${s.replace(/"/g, '""')}"`;
+
+export interface LostWrite {
+  record: WriteRecord;
+  /** What the database holds instead. */
+  found: string;
+}
+
+/**
+ * The committed writes the database no longer holds as written. Tables or
+ * columns that the current state does not have (dropped by a rollback,
+ * archived by contract) are skipped: parity covers what moved elsewhere.
+ */
+export async function lostWrites(db: Db, catalog: Catalog, records: WriteRecord[]): Promise<{ checked: number; lost: LostWrite[] }> {
+  const lost: LostWrite[] = [];
+  let checked = 0;
+  const byTable = new Map<string, WriteRecord[]>();
+  for (const r of records) (byTable.get(r.table) ?? byTable.set(r.table, []).get(r.table)!).push(r);
+  for (const [name, rs] of byTable) {
+    const t = catalog.get(name);
+    if (!t || !t.primaryKey.length) continue;
+    const have = new Set(t.columns.map((c) => c.name));
+    const cols = [...new Set(rs.flatMap((r) => Object.keys(r.values ?? {})))].filter((c) => have.has(c));
+    const keyExpr = t.primaryKey.length === 1 ? `${quote(t.primaryKey[0]!)}::text` : `ROW(${t.primaryKey.map(quote).join(', ')})::text`;
+    const keyOf = (r: WriteRecord) => (t.primaryKey.length === 1 ? r.key[t.primaryKey[0]!]! : `(${t.primaryKey.map((c) => r.key[c]).join(',')})`);
+    const sql = `SELECT ${keyExpr} AS k${cols.map((c) => `, ${quote(c)}::text AS ${quote(c)}`).join('')} FROM ${t.sql} WHERE ${keyExpr} = ANY($1::text[])`;
+    const { rows } = await db.query<Record<string, string | null>>(sql, [rs.map(keyOf)]);
+    const found = new Map(rows.map((row) => [row.k!, row]));
+    for (const r of rs) {
+      checked++;
+      const row = found.get(keyOf(r));
+      if (r.deleted) {
+        if (row) lost.push({ record: r, found: 'the row is back' });
+        continue;
+      }
+      if (!row) {
+        lost.push({ record: r, found: 'no row' });
+        continue;
+      }
+      const diff = Object.entries(r.values ?? {}).filter(([c, v]) => have.has(c) && row[c] !== v);
+      if (diff.length) lost.push({ record: r, found: diff.map(([c, v]) => `${c} = ${show(row[c])} (committed ${show(v)})`).join(', ') });
+    }
+  }
+  return { checked, lost };
+}
+
+function show(v: string | null | undefined): string {
+  return v === null || v === undefined ? 'NULL' : JSON.stringify(v);
+}
+
+/**
+ * The longest time any session of the database has been waiting for a lock,
+ * sampled every `everyMs` until stopped (PostgreSQL servers only: PGlite has
+ * one session, so nothing ever waits).
+ */
+export function sampleLockWaits(db: Db, everyMs = 20): { stop(): Promise<number> } {
+  let max = 0;
+  let running = true;
+  const loop = (async () => {
+    while (running) {
+      try {
+        const { rows } = await db.query<{ ms: number | null }>(
+          `SELECT max(extract(epoch FROM clock_timestamp() - query_start) * 1000)::float8 AS ms FROM pg_stat_activity
+            WHERE datname = current_database() AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()`,
+        );
+        max = Math.max(max, rows[0]?.ms ?? 0);
+      } catch {
+        /* a sample lost to a busy pool is not evidence either way */
+      }
+      await new Promise((r) => setTimeout(r, everyMs));
+    }
+  })();
+  return {
+    async stop() {
+      running = false;
+      await loop;
+      return Math.round(max);
+    },
+  };
+}

@@ -1,0 +1,84 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { planChange, parseChangeFile, type Plan } from '@switchback/core';
+import { accessOf, cellApplies, edgeTarget, mayRun, rehearsalSchedule, versionWindows } from './rehearsal-schedule.js';
+import { allowedValues } from './rehearsal-catalog.js';
+
+const seedPlan = (): Plan => {
+  const parsed = parseChangeFile(
+    `version: 1
+id: 0001-contract-into-customer
+title: t
+intent: move-columns
+sync: trigger
+params:
+  from: { table: support_contract, join: customer_id }
+  to: { table: support_customer, key: id }
+  columns: [tier, end_date]
+  retire: table
+`,
+    'changes/0001-contract-into-customer.yaml',
+  );
+  if (!parsed.ok) throw new Error('bad test change');
+  const col = (name: string, type = 'text') => ({ name, type, nullable: true, default: null });
+  const result = planChange(parsed.change, {
+    tables: {
+      support_customer: { name: 'support_customer', schema: 'public', primaryKey: ['id'], columns: [{ ...col('id', 'bigint'), nullable: false }, col('contact_name')] },
+      support_contract: { name: 'support_contract', schema: 'public', primaryKey: ['id'], columns: [{ ...col('id', 'bigint'), nullable: false }, col('customer_id', 'bigint'), col('tier'), col('end_date', 'date')] },
+    },
+  });
+  if (!result.ok) throw new Error(JSON.stringify(result.problems));
+  return result.plan;
+};
+
+describe('version windows', () => {
+  it('runs the old version until contract and the new one from read-switch (the seed plan)', () => {
+    const plan = seedPlan();
+    const w = versionWindows(plan);
+    const ids = plan.phases.map((p) => p.id);
+    expect(ids.filter((_, i) => mayRun(w, 'old', i))).toEqual(['expand', 'dual-write', 'backfill', 'read-switch', 'cut-off']);
+    expect(ids.filter((_, i) => mayRun(w, 'new', i))).toEqual(['read-switch', 'cut-off', 'contract']);
+    expect(mayRun(w, 'old', -1)).toBe(true);
+  });
+
+  it('reads the access of the start for the old version and of the applied phase for the new one', () => {
+    const plan = seedPlan();
+    expect(accessOf(plan, 'old', 4)).toEqual({ writes: ['support_contract'], reads: ['support_contract'] });
+    expect(accessOf(plan, 'new', 3)).toEqual({ writes: ['support_contract'], reads: ['support_customer'] });
+    expect(accessOf(plan, 'new', 4).writes).toEqual(['support_customer']);
+  });
+});
+
+describe('rehearsal schedule', () => {
+  it('takes every (phase, direction) edge, and each backward edge right after its forward one', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 12 }), fc.boolean(), (n, back) => {
+        const s = rehearsalSchedule(n, { returnToStart: back });
+        for (let p = 0; p < n; p++) for (const d of ['forward', 'backward'] as const) expect(s.some((e) => e.phase === p && e.direction === d)).toBe(true);
+        // Each edge starts where the previous one ended: the schedule is a walk the executor can take.
+        let at = -1;
+        for (const e of s) {
+          expect(e.direction === 'forward' ? e.phase === at + 1 : e.phase === at).toBe(true);
+          at = edgeTarget(e);
+        }
+        expect(at).toBe(back ? -1 : n - 1);
+        expect(s).toHaveLength(back ? 4 * n : 3 * n);
+      }),
+    );
+  });
+
+  it('checks a version in a cell only where it may run after the edge', () => {
+    const w = versionWindows(seedPlan());
+    expect(cellApplies(w, { phase: 5, direction: 'forward' }, 'old')).toBe(false);
+    expect(cellApplies(w, { phase: 5, direction: 'backward' }, 'old')).toBe(true);
+    expect(cellApplies(w, { phase: 3, direction: 'backward' }, 'new')).toBe(false);
+  });
+});
+
+describe('allowedValues', () => {
+  it.each([
+    ["CHECK ((tier = ANY (ARRAY['gold'::text, 'silver'::text])))", ['gold', 'silver']],
+    ["CHECK (((kind)::text = ANY ((ARRAY['a'::character varying, 'b''c'::character varying])::text[])))", ['a', "b'c"]],
+    ['CHECK ((n >= 0))', undefined],
+  ])('%s', (def, want) => expect(allowedValues(def)).toEqual(want));
+});

@@ -1,0 +1,55 @@
+/**
+ * Every write a workload committed, as the database returned it (values as
+ * text), so the rehearsal can prove afterwards that each is still there.
+ * Sync between shapes runs along foreign keys and joins, so a version's
+ * newer write to a row supersedes its older records of the rows linked to
+ * it (its parents and children): those may legitimately hold the newer value.
+ */
+export interface WriteRecord {
+  table: string;
+  /** Primary-key column → value (text). */
+  key: Record<string, string>;
+  /** Column → committed value (text or null); absent for a delete. */
+  values?: Record<string, string | null>;
+  deleted: boolean;
+  /** The SQL that committed it, for failure reports. */
+  sql: string;
+  /** `table#[values]` of the rows this one references, and of itself. */
+  links: string[];
+  self: string;
+}
+
+export function linkKey(table: string, values: (string | null)[]): string {
+  return `${table}#${JSON.stringify(values)}`;
+}
+
+export class WriteLog {
+  private readonly records = new Map<string, WriteRecord>();
+  committed = 0;
+
+  /** Record the writes one transaction committed (a dual write touches linked rows together). */
+  record(batch: WriteRecord[]): void {
+    const selves = new Set(batch.map((r) => r.self));
+    for (const r of batch) {
+      this.committed++;
+      for (const [k, old] of this.records) {
+        if (!selves.has(k) && (r.links.includes(old.self) || old.links.includes(r.self))) this.records.delete(k);
+      }
+    }
+    for (const r of batch) {
+      const prev = this.records.get(r.self);
+      // An update keeps the columns it did not touch from the earlier record.
+      const values = prev?.values && r.values ? { ...prev.values, ...r.values } : r.values;
+      this.records.set(r.self, { ...r, ...(values ? { values } : {}) });
+    }
+  }
+
+  /** The latest record per row. */
+  all(): WriteRecord[] {
+    return [...this.records.values()];
+  }
+
+  get size(): number {
+    return this.records.size;
+  }
+}
