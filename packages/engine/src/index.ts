@@ -75,7 +75,7 @@ export {
   type RehearsalEvent,
   type Check as RehearsalCheck,
 } from './rehearse/rehearse.js';
-export { createScratchDatabase, type ScratchDatabase } from './rehearse/scratch-database.js';
+export { createScratchDatabase, openPgliteFromTemplate, type ScratchDatabase } from './rehearse/scratch-database.js';
 export { DEFAULT_REHEARSAL_ROWS, DEFAULT_REHEARSAL_SEED } from './rehearse/generate-data.js';
 export { RehearsalInputError, UnsupportedColumnTypeError } from './rehearse/rehearsal-errors.js';
 export { versionWindows, rehearsalSchedule, type AppVersion } from './rehearse/rehearsal-schedule.js';

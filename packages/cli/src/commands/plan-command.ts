@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { ChangeFileError, planChange, problemAt, renderPlanMarkdown, renderPlanText, type Plan } from '@switchback/core';
-import { getChange, PgliteDb, readSchema, SwitchbackError, type Db } from '@switchback/engine';
+import { getChange, openPgliteFromTemplate, readSchema, SwitchbackError, type Db } from '@switchback/engine';
 import { readChangeFile } from '../change-arg.js';
 import { openTarget, outputOf, type GlobalOptions } from '../cli-context.js';
 import { planFromSql } from '../plan-from-sql.js';
@@ -77,13 +77,13 @@ async function storedPlan(db: Db, id: string): Promise<Plan | undefined> {
   return (await getChange(db, id))?.plan;
 }
 
-/** The database whose schema the plan is made against: --schema loaded into a scratch PGlite, or the target. */
+/** The database whose schema the plan is made against: --schema loaded into a scratch PGlite in memory, or the target. */
 async function schemaDatabase(o: PlanOptions): Promise<Db> {
   if (!o.schema) {
     return openTarget(o, 'plan');
   }
   const files = sqlFiles(o.schema);
-  const db = await PgliteDb.open();
+  const db = await openPgliteFromTemplate();
   for (const f of files) {
     try {
       await db.exec(fs.readFileSync(f, 'utf8'));

@@ -28,7 +28,7 @@ export interface ScratchDatabase {
 export async function createScratchDatabase(o: { url?: string; keep?: boolean }): Promise<ScratchDatabase> {
   if (!o.url) {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'switchback-rehearse-'));
-    const db = await openFromTemplate(path.join(dir, 'pgdata'));
+    const db = await openPgliteFromTemplate(path.join(dir, 'pgdata'));
     let disposed: Promise<void> | undefined;
     return {
       db,
@@ -58,18 +58,19 @@ export async function createScratchDatabase(o: { url?: string; keep?: boolean })
 }
 
 /**
- * A fresh PGlite database, started from a cached copy of an empty one when
- * there is one: initdb in WebAssembly takes seconds, loading its result a
- * fraction of that. The cache (in the temporary directory, per PGlite
- * version) is written once, atomically, by the first rehearsal.
+ * A fresh PGlite database (in `dataDir`, or in memory without one), started
+ * from a cached copy of an empty one when there is one: initdb in WebAssembly
+ * takes seconds, loading its result a fraction of that. The cache (in the
+ * temporary directory, per PGlite version) is written once, atomically, by
+ * the first caller.
  */
-async function openFromTemplate(dataDir: string): Promise<PgliteDb> {
+export async function openPgliteFromTemplate(dataDir?: string): Promise<PgliteDb> {
   const cache = path.join(os.tmpdir(), `switchback-pglite-template-${PGLITE_VERSION}-${process.getuid?.() ?? 'u'}.tar`);
   if (fs.existsSync(cache)) {
     try {
       return await PgliteDb.open(dataDir, { loadDataDir: new Blob([fs.readFileSync(cache)]) });
     } catch {
-      fs.rmSync(dataDir, { recursive: true, force: true });
+      if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
       fs.rmSync(cache, { force: true }); // unreadable: made again below
     }
   }
@@ -80,7 +81,7 @@ async function openFromTemplate(dataDir: string): Promise<PgliteDb> {
     fs.writeFileSync(tmp, Buffer.from(await dump.arrayBuffer()));
     fs.renameSync(tmp, cache);
   } catch {
-    /* no cache this time: the next rehearsal pays initdb again */
+    /* no cache this time: the next caller pays initdb again */
   }
   return db;
 }
