@@ -219,6 +219,7 @@ describe('DbMetricsReporter', () => {
     ['a zero bound', { latencyBoundsMs: [0, 5] }, 'latencyBoundsMs'],
     ['an infinite bound', { latencyBoundsMs: [1, Infinity] }, 'latencyBoundsMs'],
     ['a zero flushMs', { flushMs: 0 }, 'flushMs'],
+    ['a flushMs longer than an hour', { flushMs: 2 ** 31 }, 'flushMs'],
     ['a fractional maxSeries', { maxSeries: 1.5 }, 'maxSeries'],
   ] as const)('refuses %s, naming the option', (_what, opts, option) => {
     const make = () => new DbMetricsReporter(db, opts);

@@ -16,7 +16,7 @@ export const DEFAULT_METRICS_MAX_SERIES = 1000;
 
 /** Settings for {@link DbMetricsReporter}. */
 export interface DbMetricsReporterOptions {
-  /** Window length and flush delay (default {@link DEFAULT_METRICS_FLUSH_MS}). */
+  /** Window length and flush delay in ms, at most an hour (default {@link DEFAULT_METRICS_FLUSH_MS}). */
   flushMs?: number;
   /** Names this process in the rows (default a random UUID; pass the heartbeat's `instanceId` to match them up). */
   instanceId?: string;
@@ -109,9 +109,12 @@ function checkBounds(bounds: readonly number[]): number[] {
   return [...bounds];
 }
 
-function positiveInt(option: string, value: number | undefined, fallback: number): number {
+/** Longest window: a timer cannot wait longer than 2^31 - 1 ms, and the gates look at minutes. */
+const MAX_FLUSH_MS = 3_600_000;
+
+function positiveInt(option: string, value: number | undefined, fallback: number, max = Number.MAX_SAFE_INTEGER): number {
   const v = value ?? fallback;
-  if (!Number.isInteger(v) || v < 1) throw new InvalidMetricsOptionsError(option, `must be a positive integer (got ${v})`);
+  if (!Number.isInteger(v) || v < 1 || v > max) throw new InvalidMetricsOptionsError(option, `must be an integer from 1 to ${max} (got ${v})`);
   return v;
 }
 
@@ -153,7 +156,7 @@ export class DbMetricsReporter implements MetricsReporter {
     private readonly db: SqlClient,
     opts: DbMetricsReporterOptions = {},
   ) {
-    this.windowMs = positiveInt('flushMs', opts.flushMs, DEFAULT_METRICS_FLUSH_MS);
+    this.windowMs = positiveInt('flushMs', opts.flushMs, DEFAULT_METRICS_FLUSH_MS, MAX_FLUSH_MS);
     this.maxSeries = positiveInt('maxSeries', opts.maxSeries, DEFAULT_METRICS_MAX_SERIES);
     this.bounds = checkBounds(opts.latencyBoundsMs ?? DEFAULT_LATENCY_BOUNDS_MS);
     this.boundsParam = `{${this.bounds.join(',')}}`;
