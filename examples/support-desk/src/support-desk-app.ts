@@ -1,4 +1,4 @@
-import { FlagClient, Migration, DbMismatchReporter, startHeartbeat } from '@switchback/sdk';
+import { FlagClient, Migration, DbMetricsReporter, DbMismatchReporter, startHeartbeat, type DbMetricsReporterOptions } from '@switchback/sdk';
 import { ContractWriter } from './contracts/contract-writer.js';
 import { SupportCustomerReader } from './customers/support-customer-reader.js';
 import type { AppDb } from './sql.js';
@@ -13,6 +13,8 @@ export interface SupportDeskOptions {
   change?: string;
   sync?: 'trigger' | 'app';
   pollMs?: number;
+  /** Settings of the per-side metrics written for the watcher's gates (window, clock). */
+  metrics?: Pick<DbMetricsReporterOptions, 'flushMs' | 'now'>;
 }
 
 /** One running instance of the support desk, at a version. */
@@ -22,7 +24,7 @@ export class SupportDeskApp {
 
   private constructor(
     readonly version: '1' | '2',
-    private readonly parts: { flags?: FlagClient; reporter?: DbMismatchReporter; migration?: Migration; heartbeat: { stop(): Promise<void> } },
+    private readonly parts: { flags?: FlagClient; reporter?: DbMismatchReporter; metrics?: DbMetricsReporter; migration?: Migration; heartbeat: { stop(): Promise<void> } },
     db: AppDb,
     schema: string | undefined,
   ) {
@@ -36,6 +38,7 @@ export class SupportDeskApp {
     if (o.version === '1') return new SupportDeskApp('1', { heartbeat }, o.db, o.schema);
     const flags = await FlagClient.start(o.db, { pollMs: o.pollMs ?? 1_000 });
     const reporter = new DbMismatchReporter(o.db);
+    const metrics = new DbMetricsReporter(o.db, { ...o.metrics, appVersion: o.version, instanceId: heartbeat.instanceId });
     const migration = new Migration({
       flags,
       change: o.change ?? '0001-contract-into-customer',
@@ -43,13 +46,19 @@ export class SupportDeskApp {
       readFlag: 'ReadContractDetailsFromCustomer',
       dualWriteFlag: 'DualWriteContractDetails',
       reporter,
+      metrics,
       appVersion: o.version,
     });
-    return new SupportDeskApp('2', { flags, reporter, migration, heartbeat }, o.db, o.schema);
+    return new SupportDeskApp('2', { flags, reporter, metrics, migration, heartbeat }, o.db, o.schema);
   }
 
   get migration(): Migration | undefined {
     return this.parts.migration;
+  }
+
+  /** The per-side metrics of version 2 (flush them to make the watcher see them now). */
+  get metrics(): DbMetricsReporter | undefined {
+    return this.parts.metrics;
   }
 
   /** Pick up flag and phase changes now instead of at the next poll. */
@@ -59,6 +68,7 @@ export class SupportDeskApp {
 
   async stop(): Promise<void> {
     await this.parts.reporter?.close();
+    await this.parts.metrics?.stop();
     await this.parts.flags?.close();
     await this.parts.heartbeat.stop();
   }

@@ -35,6 +35,15 @@ export {
   DEFAULT_MISMATCH_MAX_VALUE_CHARS,
 } from './migration/db-mismatch-reporter.js';
 export type { DbMismatchReporterOptions } from './migration/db-mismatch-reporter.js';
+export {
+  DbMetricsReporter,
+  DEFAULT_LATENCY_BOUNDS_MS,
+  DEFAULT_METRICS_FLUSH_MS,
+  DEFAULT_METRICS_MAX_SERIES,
+  InvalidMetricsOptionsError,
+} from './migration/db-metrics-reporter.js';
+export type { DbMetricsReporterOptions, DroppedMetrics } from './migration/db-metrics-reporter.js';
+export type { MetricsReporter } from './migration/metrics-reporter.js';
 export { Migration, DEFAULT_SAMPLE_EVERY } from './migration/migration.js';
 export type { MigrationCounters, MigrationOptions, ReadImpl, WriteImpl } from './migration/migration.js';
 export type { CompareEvent, MigrationHooks, Side, SideCall, SideCounters, SideEvent } from './migration/migration-hooks.js';

@@ -1,4 +1,5 @@
 import type { SqlClient } from '../sql-client.js';
+import { BatchFlusher } from './batch-flusher.js';
 import { topLevelDiff, type Mismatch, type MismatchReporter } from './mismatch-reporter.js';
 import { TokenBucket } from './token-bucket.js';
 
@@ -73,12 +74,9 @@ function rowJson(m: Mismatch, max: number): string {
  */
 export class DbMismatchReporter implements MismatchReporter {
   private buffer: Mismatch[] = [];
-  private timer: NodeJS.Timeout | undefined;
-  private readonly inserts = new Set<Promise<void>>();
+  private readonly flusher: BatchFlusher;
   private closed = false;
   private readonly batchSize: number;
-  private readonly flushMs: number;
-  private readonly onError: (error: unknown) => void;
   private readonly limit: TokenBucket;
   private readonly maxValueChars: number;
   private readonly onDrop: (mismatch: Mismatch) => void;
@@ -89,8 +87,7 @@ export class DbMismatchReporter implements MismatchReporter {
     opts: DbMismatchReporterOptions = {},
   ) {
     this.batchSize = opts.batchSize ?? DEFAULT_MISMATCH_BATCH_SIZE;
-    this.flushMs = opts.flushMs ?? DEFAULT_MISMATCH_FLUSH_MS;
-    this.onError = opts.onError ?? (() => {});
+    this.flusher = new BatchFlusher({ delayMs: opts.flushMs ?? DEFAULT_MISMATCH_FLUSH_MS, onError: opts.onError ?? (() => {}), take: () => this.take() });
     this.onDrop = opts.onDrop ?? (() => {});
     this.maxValueChars = opts.maxValueChars ?? DEFAULT_MISMATCH_MAX_VALUE_CHARS;
     const rate = opts.maxPerSecond ?? DEFAULT_MISMATCH_MAX_PER_SECOND;
@@ -118,26 +115,13 @@ export class DbMismatchReporter implements MismatchReporter {
       return;
     }
     this.buffer.push(mismatch);
-    if (this.buffer.length >= this.batchSize) {
-      void this.flush();
-    } else if (this.timer === undefined) {
-      this.timer = setTimeout(() => void this.flush(), this.flushMs);
-      this.timer.unref();
-    }
+    if (this.buffer.length >= this.batchSize) void this.flusher.flush();
+    else this.flusher.schedule();
   }
 
   /** Inserts everything buffered so far and waits for every insert in progress. Never rejects. */
-  async flush(): Promise<void> {
-    clearTimeout(this.timer);
-    this.timer = undefined;
-    if (this.buffer.length > 0) {
-      const batch = this.buffer;
-      this.buffer = [];
-      const insert = this.insert(batch);
-      this.inserts.add(insert);
-      void insert.finally(() => this.inserts.delete(insert));
-    }
-    await Promise.all(this.inserts);
+  flush(): Promise<void> {
+    return this.flusher.flush();
   }
 
   /** Flushes and stops accepting mismatches. */
@@ -146,15 +130,11 @@ export class DbMismatchReporter implements MismatchReporter {
     await this.flush();
   }
 
-  private async insert(batch: Mismatch[]): Promise<void> {
-    try {
-      await this.db.query(INSERT, [`[${batch.map((m) => rowJson(m, this.maxValueChars)).join(',')}]`]);
-    } catch (error) {
-      try {
-        this.onError(error);
-      } catch {
-        // A throwing onError must not become an unhandled rejection.
-      }
-    }
+  /** The insert of everything buffered, or undefined when nothing is. */
+  private take(): (() => Promise<unknown>) | undefined {
+    if (this.buffer.length === 0) return undefined;
+    const rows = `[${this.buffer.map((m) => rowJson(m, this.maxValueChars)).join(',')}]`;
+    this.buffer = [];
+    return () => this.db.query(INSERT, [rows]);
   }
 }

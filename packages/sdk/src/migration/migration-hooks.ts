@@ -1,3 +1,5 @@
+import type { MetricsReporter } from './metrics-reporter.js';
+
 /** Which shape a call went to. */
 export type Side = 'old' | 'new';
 
@@ -77,6 +79,7 @@ export class SideRecorder {
   constructor(
     private readonly change: string,
     private readonly hooks: MigrationHooks = {},
+    private readonly metrics?: MetricsReporter,
   ) {}
 
   /** Runs `call` (a rejection or a synchronous throw alike becomes `{ ok: false }`). */
@@ -96,6 +99,13 @@ export class SideRecorder {
     c.totalMs += durationMs;
     c.maxMs = Math.max(c.maxMs, durationMs);
     if (!result.ok) c.errors++;
+    if (this.metrics !== undefined) {
+      try {
+        this.metrics.recordCall(this.change, op, side, durationMs, result.ok);
+      } catch {
+        // ignored on purpose, like a throwing hook
+      }
+    }
     const hook = op === 'read' ? this.hooks.onRead : this.hooks.onWrite;
     if (hook === undefined) return result;
     const event: SideEvent = { change: this.change, op, side, durationMs, outcome: result.ok ? 'ok' : 'error' };

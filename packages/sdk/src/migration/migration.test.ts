@@ -3,6 +3,7 @@ import type { FlagDefinition } from '../flags/evaluate.js';
 import { FlagClient } from '../flags/flag-client.js';
 import { Migration, type MigrationOptions } from './migration.js';
 import type { Side, SideEvent } from './migration-hooks.js';
+import type { MetricsReporter } from './metrics-reporter.js';
 import type { Mismatch } from './mismatch-reporter.js';
 import type { Stage } from './stage.js';
 
@@ -207,5 +208,52 @@ describe('Migration.write', () => {
     const elsewhere = sides(null, null);
     await m.write({ key: 'customer-42', tenant: 'globex' }, elsewhere.write);
     expect(elsewhere.calls).toEqual(['old']);
+  });
+});
+
+describe('Migration with a metrics reporter', () => {
+  /** A MetricsReporter that remembers what it was told. */
+  function recording() {
+    const calls: string[] = [];
+    const compares: string[] = [];
+    const metrics: MetricsReporter = {
+      recordCall: (change, op, side, durationMs, ok) => {
+        expect(durationMs).toBeGreaterThanOrEqual(0);
+        calls.push(`${change} ${op} ${side} ${ok ? 'ok' : 'error'}`);
+      },
+      recordCompare: (flag, change, equal) => compares.push(`${flag} ${change} ${equal ? 'equal' : 'differ'}`),
+    };
+    return { metrics, calls, compares };
+  }
+
+  it('feeds every side call and every comparison, failures included', async () => {
+    const r = recording();
+    const m = await migration('read-switch', { metrics: r.metrics });
+    await m.read(ctx, sides('gold', 'gold').read);
+    await m.read(ctx, sides('gold', 'silver').read);
+    await m.read(ctx, sides('gold', 'gold', { new: true }).read);
+    await m.write(ctx, sides(1, 1, { new: true }).write);
+    expect([...r.calls].sort()).toEqual([
+      `${CHANGE} read new error`, `${CHANGE} read new ok`, `${CHANGE} read new ok`,
+      `${CHANGE} read old ok`, `${CHANGE} read old ok`, `${CHANGE} read old ok`,
+      `${CHANGE} write new error`, `${CHANGE} write old ok`,
+    ]);
+    // A failed side is not a comparison.
+    expect(r.compares).toEqual([`${READ} ${CHANGE} equal`, `${READ} ${CHANGE} differ`]);
+  });
+
+  it('a throwing reporter never fails a read or a write', async () => {
+    const metrics: MetricsReporter = {
+      recordCall: () => {
+        throw new Error('metrics broken');
+      },
+      recordCompare: () => {
+        throw new Error('metrics broken');
+      },
+    };
+    const m = await migration('read-switch', { metrics });
+    expect(await m.read(ctx, sides('gold', 'silver').read)).toBe('gold');
+    await m.write(ctx, sides(1, 1).write);
+    expect(m.counters()).toMatchObject({ reads: 1, shadowCompares: 1, mismatches: 1, dualWrites: 1 });
   });
 });

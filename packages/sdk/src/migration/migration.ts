@@ -2,6 +2,7 @@ import type { EvalContext } from '../flags/evaluate.js';
 import type { FlagClient } from '../flags/flag-client.js';
 import { deepEqual } from './deep-equal.js';
 import { callHook, SideRecorder, unwrap, type MigrationHooks, type Side, type SideCounters } from './migration-hooks.js';
+import type { MetricsReporter } from './metrics-reporter.js';
 import type { MismatchReporter } from './mismatch-reporter.js';
 import { stageFor, STAGES, type Stage } from './stage.js';
 
@@ -38,6 +39,11 @@ export interface MigrationOptions {
   /** In shadow and live stages, compare one read in this many (default {@link DEFAULT_SAMPLE_EVERY}). */
   sampleEvery?: number;
   reporter?: MismatchReporter;
+  /**
+   * Gets every side call and comparison, e.g. a `DbMetricsReporter`, whose
+   * rows the watcher's error-rate, latency, traffic and mismatch-rate gates read.
+   */
+  metrics?: MetricsReporter;
   appVersion?: string;
   /** Called on every side call (with its latency and outcome) and every comparison. */
   hooks?: MigrationHooks;
@@ -98,7 +104,7 @@ export class Migration {
   private readonly recorder: SideRecorder;
 
   constructor(private readonly opts: MigrationOptions) {
-    this.recorder = new SideRecorder(opts.change, opts.hooks);
+    this.recorder = new SideRecorder(opts.change, opts.hooks, opts.metrics);
   }
 
   /** The stage for `ctx`, from the change's applied phase and the read flag. */
@@ -168,8 +174,15 @@ export class Migration {
     } catch {
       same = false; // a comparator that cannot decide is treated as a mismatch, not a failed read
     }
-    const { readFlag, change, appVersion, reporter, hooks } = this.opts;
+    const { readFlag, change, appVersion, reporter, hooks, metrics } = this.opts;
     callHook(hooks?.onCompare?.bind(hooks), { change, flag: readFlag, equal: same });
+    if (metrics !== undefined) {
+      try {
+        metrics.recordCompare(readFlag, change, same);
+      } catch {
+        // Metrics are best effort; the read has already succeeded.
+      }
+    }
     if (same) return;
     this.counts.mismatches++;
     try {
