@@ -1,4 +1,5 @@
 import { existingTableAlters } from './statement-facts.js';
+import { dropColumnFlag, plan } from './plan-hints.js';
 import type { Rule, RuleFinding } from './rule.js';
 
 /** DROP COLUMN breaks the previous app version, which still reads or writes it, and loses its values. */
@@ -16,8 +17,9 @@ export const dropColumnRule: Rule = {
       if (ctx.isNew(`column:${col}`)) continue;
       out.push({
         message: `Dropping ${col} breaks the previous app version, which still reads or writes it, and a rollback cannot bring its values back.`,
-        suggestion: `First deploy a version that no longer uses ${col} (stop writes, then reads), keep a copy of its values, and drop it in a later contract phase once no running version uses it.`,
+        suggestion: `Deploy a version that stops reading ${col} behind the flag ${dropColumnFlag(alter.table, String(cmd.name))}, then one that stops writing it; archive its values and drop it in a later contract phase once no running version uses it (${plan('drop-column')}).`,
         lock: 'ACCESS EXCLUSIVE',
+        fromSql: true,
       });
     }
     return out;

@@ -1,5 +1,6 @@
 import { list } from '../sql/ast.js';
 import { objectName } from '../schema/schema-builder.js';
+import { dropTableFlag, plan } from './plan-hints.js';
 import type { Rule } from './rule.js';
 
 /** DROP TABLE breaks the previous app version and loses every row for good. */
@@ -16,8 +17,9 @@ export const dropTableRule: Rule = {
       .filter((t) => !ctx.isNew(t))
       .map((t) => ({
         message: `Dropping ${t} breaks the previous app version, which still queries it, and a rollback cannot bring its rows back.`,
-        suggestion: `Move every reader and writer off ${t} first, archive it (e.g. rename it or copy it out), and drop it weeks later in a contract phase once no running version uses it.`,
+        suggestion: `Deploy a version that stops reading ${t} behind the flag ${dropTableFlag(t)}, then one that stops writing it; archive ${t} (move it to an archive schema) in a contract phase weeks later, once no running version uses it (${plan('drop-table')}).`,
         lock: 'ACCESS EXCLUSIVE' as const,
+        fromSql: true,
       }));
   },
 };

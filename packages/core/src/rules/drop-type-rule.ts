@@ -1,5 +1,6 @@
 import { list } from '../sql/ast.js';
 import { droppedObjectName, recreatedLater } from './statement-facts.js';
+import { plan } from './plan-hints.js';
 import type { Rule } from './rule.js';
 
 /**
@@ -23,7 +24,7 @@ export const dropTypeRule: Rule = {
       .filter((t) => !ctx.isNew(`type:${t}`) && !recreatedLater(ctx, 'type', t))
       .map((t) => ({
         message: `Dropping the type ${t} breaks the previous app version wherever it names the type (casts such as '…'::${t}, function arguments)${cascade ? `, and CASCADE also drops every column of type ${t} with all its values` : ''}.`,
-        suggestion: `Move every column and query off ${t} first (plan intent change-type for columns), and drop the type in a later contract phase.`,
+        suggestion: `Move every column off ${t} first (to text, say: ${plan('change-column-type')} for each column), deploy a version whose queries no longer name ${t}, and drop the type in a later contract phase.`,
         ...(cascade ? { lock: 'ACCESS EXCLUSIVE' as const } : {}),
       }));
   },

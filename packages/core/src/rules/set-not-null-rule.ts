@@ -1,6 +1,7 @@
 import { findTable } from '../schema/schema-model.js';
 import type { SchemaModel } from '../schema/schema-model.js';
 import { existingTableAlters } from './statement-facts.js';
+import { plan } from './plan-hints.js';
 import type { Rule, RuleFinding } from './rule.js';
 
 /**
@@ -24,8 +25,9 @@ export const setNotNullRule: Rule = {
       if (current?.nullable === false || provenNotNull(ctx.schema, alter.table, name)) continue;
       out.push({
         message: `Setting ${alter.table}.${name} NOT NULL scans every row of ${alter.table} while holding an ACCESS EXCLUSIVE lock: reads and writes wait for the scan.`,
-        suggestion: `First ADD CONSTRAINT ${name}_not_null CHECK (${name} IS NOT NULL) NOT VALID, then VALIDATE CONSTRAINT in a separate transaction (SHARE UPDATE EXCLUSIVE, writes continue); SET NOT NULL then skips the scan.`,
+        suggestion: `First ADD CONSTRAINT ${name}_not_null CHECK (${name} IS NOT NULL) NOT VALID, then VALIDATE CONSTRAINT in a separate transaction (SHARE UPDATE EXCLUSIVE, writes continue); SET NOT NULL then skips the scan (${plan('add-not-null')}).`,
         lock: 'ACCESS EXCLUSIVE',
+        fromSql: true,
       });
     }
     return out;

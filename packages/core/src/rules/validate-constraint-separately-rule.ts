@@ -1,6 +1,7 @@
 import type { AstNode } from '../sql/ast.js';
 import type { SqlStatement } from '../sql/parse-sql.js';
 import { alterTableCmds, locationOf } from './statement-facts.js';
+import { plan } from './plan-hints.js';
 import type { Rule, RuleContext, RuleFinding } from './rule.js';
 
 /**
@@ -31,8 +32,9 @@ export const validateConstraintSeparatelyRule: Rule = {
         }
         out.push({
           message: `Adding the ${what} constraint${name} on ${alter.table} checks every existing row while holding a ${c.contype === 'CONSTR_CHECK' ? 'ACCESS EXCLUSIVE' : 'SHARE ROW EXCLUSIVE'} lock${c.contype === 'CONSTR_FOREIGN' ? ' on both tables' : ''}: writes wait for the scan.`,
-          suggestion: `Add it with NOT VALID (new rows are checked at once), then run ALTER TABLE ${alter.table} VALIDATE CONSTRAINT${name || ' …'} in a separate transaction.`,
+          suggestion: `Add it with NOT VALID (new rows are checked at once), then run ALTER TABLE ${alter.table} VALIDATE CONSTRAINT${name || ' …'} in a separate transaction${c.contype === 'CONSTR_FOREIGN' ? ` (${plan('add-foreign-key')})` : ''}.`,
           lock: c.contype === 'CONSTR_CHECK' ? 'ACCESS EXCLUSIVE' : 'SHARE ROW EXCLUSIVE',
+          ...(c.contype === 'CONSTR_FOREIGN' ? { fromSql: true } : {}),
           ...locationOf(c),
         });
       } else if (cmd.subtype === 'AT_ValidateConstraint' && (addedNotValid.has(String(cmd.name)) || addedEarlierInTransaction(ctx, String(cmd.name)))) {
