@@ -15,6 +15,7 @@ import { renameColumnRule } from './rename-column-rule.js';
 import { renameConstraintRule } from './rename-constraint-rule.js';
 import { renameEnumValueRule } from './rename-enum-value-rule.js';
 import { renameTableRule } from './rename-table-rule.js';
+import { renameTypeRule } from './rename-type-rule.js';
 import { requireConcurrentIndexDropRule } from './require-concurrent-index-drop-rule.js';
 import { requireConcurrentIndexRule } from './require-concurrent-index-rule.js';
 import { requireLockTimeoutRule } from './require-lock-timeout-rule.js';
@@ -41,6 +42,7 @@ export const rules: readonly Rule[] = [
   renameColumnRule,
   renameTableRule,
   renameEnumValueRule,
+  renameTypeRule,
   renameConstraintRule,
   changeColumnTypeRule,
   setNotNullRule,
