@@ -53,7 +53,7 @@ export function detectMoves(files: SqlFile[], base: SchemaModel): ColumnMove[] {
 /** The safe sequence for a move, naming the read-switch flag the move-columns plan would use. */
 export function moveSuggestion(move: ColumnMove): string {
   const flag = defaultFlags(move.from, move.to).readSwitch;
-  return `This migration moves ${move.columns.join(', ')} from ${move.from} to ${move.to} in one step. Split it into expand, dual-write, backfill and read-switch phases behind ${flag}, then cut-off, and drop ${move.from} only in the contract phase (${plan('move-columns')}).`;
+  return `This migration moves ${move.columns.join(', ')} from ${move.from} to ${move.to} in one step. Consider splitting it into expand, dual-write, backfill and read-switch phases behind ${flag}, then cut-off, and drop ${move.from} only in the contract phase (${plan('move-columns')}).`;
 }
 
 /** The move a statement takes part in, if any (it touches the source or the target table). */
