@@ -11,6 +11,7 @@ import { loadSqlParser, parseSql, type SqlFile } from '../sql/parse-sql.js';
 import { checkMigration } from './check-migration.js';
 import { corpus as statementCorpus } from './corpus/corpus-cases.js';
 import { objectCorpus } from './corpus/object-corpus-cases.js';
+import { realWorldCorpus } from './corpus/real-world-corpus-cases.js';
 import { dropColumnFlag, dropTableFlag, renameColumnFlag } from './plan-hints.js';
 
 /**
@@ -46,7 +47,7 @@ describe('flag names in suggestions', () => {
 });
 
 describe('suggestions over the corpus', () => {
-  const cases = [...statementCorpus, ...objectCorpus].filter((c) => !c.known);
+  const cases = [...statementCorpus, ...objectCorpus, ...realWorldCorpus].filter((c) => !c.known);
   let runs: { name: string; files: SqlFile[]; schema: ReturnType<typeof buildSchema>; findings: Finding[] }[];
   beforeAll(async () => {
     await loadSqlParser();
