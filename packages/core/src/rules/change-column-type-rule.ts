@@ -6,7 +6,7 @@ import { removedLabels } from './drop-enum-value-rule.js';
 import { enumLabels, existingTableAlters } from './statement-facts.js';
 import { classifyTypeChange } from './type-change.js';
 import { plan } from './plan-hints.js';
-import type { Rule, RuleFinding } from './rule.js';
+import type { Rule, RuleContext, RuleFinding } from './rule.js';
 
 /** ALTER COLUMN … TYPE: a rewrite under ACCESS EXCLUSIVE unless binary-coercible; narrowing also breaks old code. */
 export const changeColumnTypeRule: Rule = {
@@ -27,7 +27,9 @@ export const changeColumnTypeRule: Rule = {
       const bothEnums = !!enumLabels(ctx.schema, from) && !!enumLabels(ctx.schema, to);
       // Between enums: dropped labels are drop-enum-value's; otherwise every old value fits (a rewrite only).
       if (bothEnums && removedLabels(ctx.schema, from, to).length) continue;
-      const change = bothEnums ? 'widening-rewrite' : classifyTypeChange(from, to);
+      const classified = bothEnums ? 'widening-rewrite' : classifyTypeChange(from, to);
+      // A binary-coercible change to another operator class (text → citext) still rebuilds the column's indexes.
+      const change = classified === 'no-rewrite' && /citext$/.test(to) && indexed(ctx.schema, alter.table, name) ? 'widening-rewrite' : classified;
       const phased = `Add a shadow ${to} column kept equal to ${name} by a trigger, backfill it in batches, and swap the two in one short transaction once every running version accepts ${to} (${plan('change-column-type')}).`;
       // The intent converts with a plain cast: a USING expression of another kind must be written by hand.
       const using = def.raw_default ? exprText(def.raw_default as AstNode).replace(/\s+/g, '') : undefined;
@@ -58,3 +60,7 @@ export const changeColumnTypeRule: Rule = {
     return out;
   },
 };
+
+function indexed(schema: RuleContext['schema'], table: string, column: string): boolean {
+  return Object.values(schema.indexes ?? {}).some((i) => i.table === table && i.columns.includes(column));
+}

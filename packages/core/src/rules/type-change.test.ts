@@ -11,6 +11,8 @@ describe('classifyTypeChange', () => {
     ['numeric(10,2)', 'numeric', 'no-rewrite'],
     ['cidr', 'inet', 'no-rewrite'],
     ['bit(4)', 'bit varying(8)', 'no-rewrite'],
+    ['text', 'citext', 'no-rewrite'],
+    ['character varying(20)', 'citext', 'no-rewrite'],
     ['bit(4)', 'bit varying', 'no-rewrite'],
     ['bit(8)', 'bit varying(4)', 'narrowing'],
     ['character(10)', 'text', 'widening-rewrite'],

@@ -1,4 +1,4 @@
-import type { AstNode } from '../sql/ast.js';
+import { names, type AstNode } from '../sql/ast.js';
 import type { SqlStatement } from '../sql/parse-sql.js';
 import { alterTableCmds, locationOf } from './statement-facts.js';
 import { plan } from './plan-hints.js';
@@ -17,6 +17,7 @@ export const validateConstraintSeparatelyRule: Rule = {
   impacts: ['lock'],
   severity: 'warning',
   check(ctx) {
+    if (ctx.statement.kind === 'AlterDomainStmt') return domainConstraint(ctx);
     const alter = alterTableCmds(ctx.statement);
     if (!alter || ctx.isNew(alter.table)) return [];
     const out: RuleFinding[] = [];
@@ -48,6 +49,29 @@ export const validateConstraintSeparatelyRule: Rule = {
     return out;
   },
 };
+
+/**
+ * ALTER DOMAIN … ADD CONSTRAINT checks every column of the domain, holding a
+ * SHARE lock on each of their tables (writes wait); NOT VALID skips that.
+ */
+function domainConstraint(ctx: RuleContext): RuleFinding[] {
+  const n = ctx.statement.node;
+  const c = (n.def as AstNode | undefined)?.Constraint as AstNode | undefined;
+  if (n.subtype !== 'C' || !c || c.skip_validation || c.contype !== 'CONSTR_CHECK') return [];
+  const domain = names(n.typeName).filter((p, i, all) => !(p === 'public' && i === 0 && all.length > 1)).join('.');
+  if (ctx.isNew(`type:${domain}`)) return [];
+  const tables = Object.values(ctx.schema.tables).filter((t) => t.columns.some((col) => col.type === domain || col.type === `public.${domain}`)).map((t) => (t.schema === 'public' ? t.name : `${t.schema}.${t.name}`));
+  // A known schema with no column of the domain: nothing to scan.
+  if (!tables.length && Object.keys(ctx.schema.tables).length) return [];
+  const where = tables.length ? tables.join(', ') : 'every table with a column of that domain';
+  return [
+    {
+      message: `Adding the CHECK constraint${c.conname ? ` ${String(c.conname)}` : ''} to the domain ${domain} checks every value of it while holding a SHARE lock on ${where}: writes wait for the scan.`,
+      suggestion: `Add it with NOT VALID (new values are checked at once), then run ALTER DOMAIN ${domain} VALIDATE CONSTRAINT${c.conname ? ` ${String(c.conname)}` : ' …'} in a separate transaction.`,
+      lock: 'SHARE',
+    },
+  ];
+}
 
 /** The constraint was added NOT VALID earlier in the same open BEGIN block. */
 function addedEarlierInTransaction(ctx: RuleContext, name: string): boolean {
