@@ -21,14 +21,14 @@ export const validateConstraintSeparatelyRule: Rule = {
     const alter = alterTableCmds(ctx.statement);
     if (!alter || ctx.isNew(alter.table)) return [];
     const out: RuleFinding[] = [];
-    const addedNotValid = new Set<string>();
+    const addedNotValid = new Map<string, string>();
     for (const cmd of alter.cmds) {
       const c = (cmd.def as AstNode | undefined)?.Constraint as AstNode | undefined;
       if (cmd.subtype === 'AT_AddConstraint' && c && (c.contype === 'CONSTR_CHECK' || c.contype === 'CONSTR_FOREIGN')) {
         const what = c.contype === 'CONSTR_CHECK' ? 'CHECK' : 'FOREIGN KEY';
         const name = c.conname ? ` ${String(c.conname)}` : '';
         if (c.skip_validation) {
-          if (c.conname) addedNotValid.add(String(c.conname));
+          if (c.conname) addedNotValid.set(String(c.conname), String(c.contype));
           continue;
         }
         out.push({
@@ -38,11 +38,14 @@ export const validateConstraintSeparatelyRule: Rule = {
           ...(c.contype === 'CONSTR_FOREIGN' ? { fromSql: true } : {}),
           ...locationOf(c),
         });
-      } else if (cmd.subtype === 'AT_ValidateConstraint' && (addedNotValid.has(String(cmd.name)) || addedEarlierInTransaction(ctx, String(cmd.name)))) {
+      } else if (cmd.subtype === 'AT_ValidateConstraint') {
+        const kind = addedNotValid.get(String(cmd.name)) ?? addedEarlierInTransaction(ctx, String(cmd.name));
+        if (!kind) continue;
         out.push({
           message: `Validating ${String(cmd.name)} in the same transaction that added it keeps the ADD's lock on ${alter.table} for the whole validation scan.`,
           suggestion: `COMMIT after ADD CONSTRAINT … NOT VALID and run VALIDATE CONSTRAINT ${String(cmd.name)} in its own transaction.`,
-          lock: 'ACCESS EXCLUSIVE',
+          // ADD FOREIGN KEY holds SHARE ROW EXCLUSIVE; any other ADD CONSTRAINT, ACCESS EXCLUSIVE.
+          lock: kind === 'CONSTR_FOREIGN' ? 'SHARE ROW EXCLUSIVE' : 'ACCESS EXCLUSIVE',
         });
       }
     }
@@ -73,14 +76,14 @@ function domainConstraint(ctx: RuleContext): RuleFinding[] {
   ];
 }
 
-/** The constraint was added NOT VALID earlier in the same open BEGIN block. */
-function addedEarlierInTransaction(ctx: RuleContext, name: string): boolean {
-  if (!ctx.statement.inTransaction) return false;
+/** The kind (contype) of the constraint added NOT VALID earlier in the same open BEGIN block, if it was. */
+function addedEarlierInTransaction(ctx: RuleContext, name: string): string | undefined {
+  if (!ctx.statement.inTransaction) return undefined;
   for (let i = ctx.statement.index - 1; i >= 0; i--) {
     const s = ctx.file.statements[i] as SqlStatement;
-    if (!s.inTransaction) return false;
-    const cmds = alterTableCmds(s)?.cmds ?? [];
-    if (cmds.some((cmd) => cmd.subtype === 'AT_AddConstraint' && (cmd.def as AstNode | undefined)?.Constraint?.conname === name)) return true;
+    if (!s.inTransaction) return undefined;
+    const added = (alterTableCmds(s)?.cmds ?? []).map((cmd) => (cmd.subtype === 'AT_AddConstraint' ? ((cmd.def as AstNode | undefined)?.Constraint as AstNode | undefined) : undefined)).find((c) => c?.conname === name);
+    if (added) return String(added.contype);
   }
-  return false;
+  return undefined;
 }
