@@ -6,6 +6,7 @@ import { clusterTableRule } from './cluster-table-rule.js';
 import { concurrentlyInTransactionRule } from './concurrently-in-transaction-rule.js';
 import { deleteWithoutWhereRule } from './delete-without-where-rule.js';
 import { dropColumnRule } from './drop-column-rule.js';
+import { dropDefaultOnNotNullRule } from './drop-default-on-not-null-rule.js';
 import { dropEnumValueRule } from './drop-enum-value-rule.js';
 import { dropFunctionRule } from './drop-function-rule.js';
 import { dropTableRule } from './drop-table-rule.js';
@@ -46,6 +47,7 @@ export const rules: readonly Rule[] = [
   renameConstraintRule,
   changeColumnTypeRule,
   setNotNullRule,
+  dropDefaultOnNotNullRule,
   validateConstraintSeparatelyRule,
   addUniqueWithoutIndexRule,
   requireConcurrentIndexRule,

@@ -27,6 +27,7 @@ const NO_INTENT: Record<string, string> = {
   'truncate-table': 'archive and delete in batches; nothing to phase',
   'delete-without-where': 'archive and delete in batches; nothing to phase',
   'concurrently-in-transaction': 'the statement fails: move it out of the transaction',
+  'drop-default-on-not-null': 'deploy the version that always writes the column, then drop the default',
 };
 
 const named = (f: Finding) => [...f.suggestion.matchAll(/plan: ([a-z][a-z-]*[a-z])/g)].map((m) => m[1]!);

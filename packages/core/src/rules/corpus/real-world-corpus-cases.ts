@@ -93,6 +93,8 @@ export const realWorldCorpus: CorpusCase[] = [
   c('rw: CREATE INDEX CONCURRENTLY inside a Rails transaction', m('BEGIN;', 'CREATE INDEX CONCURRENTLY index_projects_on_name ON projects (name);', 'COMMIT;'), [f('concurrently-in-transaction', 2)]),
   c('rw: squawk require-timeout-settings', 'ALTER TABLE projects ADD COLUMN description text;', [f('require-lock-timeout', 1)]),
   c('rw: statement_timeout alone does not bound the lock wait', m("SET statement_timeout = '5s';", 'ALTER TABLE projects ADD COLUMN description text;'), [f('require-lock-timeout', 2)]),
+  c('rw: squawk ban-drop-default on a NOT NULL column', m(LT, 'ALTER TABLE projects ALTER COLUMN archived DROP DEFAULT;'), [f('drop-default-on-not-null', 2)]),
+  c('rw: safe DROP DEFAULT then SET DEFAULT around a type change', m(LT, 'ALTER TABLE projects ALTER COLUMN archived DROP DEFAULT;', 'ALTER TABLE projects ALTER COLUMN archived SET DEFAULT true;'), []),
   c('rw: renaming an enum type Prisma casts to', "ALTER TYPE visibility RENAME TO project_visibility;", [f('rename-type', 1)]),
   c('rw: removing an enum value by recreating the type', m(LT, 'ALTER TYPE visibility RENAME TO visibility_old;', "CREATE TYPE visibility AS ENUM ('private', 'public');", 'ALTER TABLE projects ALTER COLUMN visibility DROP DEFAULT;', 'ALTER TABLE projects ALTER COLUMN visibility TYPE visibility USING visibility::text::visibility;', "ALTER TABLE projects ALTER COLUMN visibility SET DEFAULT 'private';", 'DROP TYPE visibility_old;'), [f('drop-enum-value', 5)]),
 ];
