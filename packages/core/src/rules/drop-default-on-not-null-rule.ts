@@ -25,7 +25,8 @@ export const dropDefaultOnNotNullRule: Rule = {
       if (def && def.A_Const?.isnull !== true) continue;
       const name = String(cmd.name);
       const column = table ? findColumn(table, name) : undefined;
-      if (!column || column.nullable || column.default === null || column.generated || ctx.isNew(`column:${alter.table}.${name}`)) continue;
+      // A column this migration added counts too: Django adds NOT NULL DEFAULT '' and drops the default at once, and the previous version's inserts, which do not name it, then fail.
+      if (!column || column.nullable || column.default === null || column.generated) continue;
       if (defaultSetLater(ctx.file.statements.slice(ctx.statement.index + 1), alter.table, name)) continue;
       out.push({
         message: `Dropping the default of ${alter.table}.${name}, which is NOT NULL, breaks the previous app version: its inserts that leave ${name} to the default (${column.default}) fail with a not-null violation.`,
