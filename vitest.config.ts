@@ -8,6 +8,8 @@ export default defineConfig({
     alias: {
       // What `switchback check` needs, without the planner: the CLI loads it at start-up.
       '@switchback/core/check': src('./packages/core/src/rules/check-api.ts'),
+      // Code references for `check`, without the planner.
+      '@switchback/core/refs': src('./packages/core/src/refs/index.ts'),
       '@switchback/core': src('./packages/core/src/index.ts'),
       // The error classes alone, without the drivers: the CLI loads them at start-up.
       '@switchback/engine/errors': src('./packages/engine/src/errors.ts'),

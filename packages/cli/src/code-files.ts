@@ -1,8 +1,11 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import * as api from '@switchback/core';
-import type { CodeSource } from '@switchback/core';
+// The refs entry point, not the package index: `check` must not load the planner (intents, zod, yaml).
+import * as api from '@switchback/core/refs';
+import type { CodeSource } from '@switchback/core/refs';
+import type { SchemaModel } from '@switchback/core';
+import type { CheckReport, SqlSource } from '@switchback/core/check';
 import { SwitchbackError } from '@switchback/engine/errors';
 
 /**
@@ -108,9 +111,9 @@ function walk(root: string): string[] {
 export interface CodeReferencesOptions {
   /** `--code DIR`; false for `--no-code`; undefined for the default root. */
   code?: string | false;
-  migrations: api.SqlSource[];
-  applied: api.SqlSource[];
-  schema?: api.SchemaModel;
+  migrations: SqlSource[];
+  applied: SqlSource[];
+  schema?: SchemaModel;
   /** `--schema` when it is a path: migration history, not application code. */
   schemaPath?: string;
 }
@@ -120,7 +123,7 @@ export interface CodeReferencesOptions {
  * application's code. Skipped (no parser loaded, no file read) when no finding
  * is about code or `--no-code` is given, so a clean run stays fast.
  */
-export async function withCodeReferences(report: api.CheckReport, o: CodeReferencesOptions, cwd = process.cwd()): Promise<api.CheckReport> {
+export async function withCodeReferences(report: CheckReport, o: CodeReferencesOptions, cwd = process.cwd()): Promise<CheckReport> {
   if (typeof o.code === 'string') codeDirectory(o.code);
   if (o.code === false || !api.needsCodeReferences(report)) return report;
   const files = o.migrations.map((m) => m.file);

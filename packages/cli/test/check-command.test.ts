@@ -42,7 +42,7 @@ describe('switchback check', () => {
     expect(json.version).toBe(1);
     expect(json.findings.map((f) => [f.rule, f.line])).toEqual([['require-lock-timeout', 4], ['unbatched-backfill', 5], ['drop-table', 7], ['require-lock-timeout', 7]]);
     expect(json.findings[2]?.suggestion).toContain('expand, dual-write, backfill and read-switch phases behind ReadContractDetailsFromCustomer');
-    expect(json.findings[2]?.suggestion).toContain('plan intent move-columns (switchback plan)');
+    expect(json.findings[2]?.suggestion).toContain('(plan: move-columns). switchback plan --from-sql ');
     expect(json.summary).toEqual({ files: 1, statements: 3, errors: 1, warnings: 3 });
   });
 

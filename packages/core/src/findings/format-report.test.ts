@@ -60,6 +60,19 @@ describe('formatReport', () => {
     expect(formatReport(empty, format)).toContain(expected);
   });
 
+  it('groups human findings by file, in first-seen order, with the statement line and a caret under the column', () => {
+    const at = (file: string, line: number, column: number): Finding => ({ ...tricky, file, line, column, message: `${file}:${line}` });
+    const two: CheckReport = { findings: [at('b.sql', 2, 5), at('a.sql', 1, 1), at('b.sql', 1, 1)], summary: { files: 2, statements: 3, errors: 3, warnings: 0 } };
+    const out = formatReport(two, 'human', { sources: { 'b.sql': 'SELECT 1;\nALTER TABLE t DROP COLUMN c;', 'a.sql': 'DROP TABLE t;' } });
+    const groups = out.split(/\n(?=[ab]\.sql\n)/);
+    expect(groups.map((g) => g.split('\n')[0])).toEqual(['b.sql', 'a.sql']);
+    expect(groups[0]).toContain('b.sql:2');
+    expect(groups[0]).toContain('b.sql:1');
+    expect(groups[0]).toContain('  2 | ALTER TABLE t DROP COLUMN c;\n    |     ^');
+    expect(groups[1]).toContain('  1 | DROP TABLE t;\n    | ^');
+    expect(out.trimEnd().split('\n').at(-1)).toBe('3 errors, 0 warnings in 2 files, 3 statements.');
+  });
+
   it('colours severities only when asked', () => {
     expect(formatReport(report, 'human', { color: true })).toContain('\u001b[31merror\u001b[0m');
     expect(formatReport(report, 'human')).not.toContain('\u001b[');

@@ -34,13 +34,18 @@ export function formatSarif(report: CheckReport, version = '0.1.0'): string {
           ...(index.has(f.rule) ? { ruleIndex: index.get(f.rule) } : {}),
           level: f.severity === 'info' ? 'note' : f.severity,
           message: { text: `${messageWithReferences(f)} Instead: ${f.suggestion}` },
-          locations: [{ physicalLocation: { artifactLocation: { uri: f.file.split('\\').join('/') }, region: { startLine: f.line, startColumn: f.column } } }],
+          locations: [{ physicalLocation: { artifactLocation: { uri: fileUri(f.file) }, region: { startLine: f.line, startColumn: f.column } } }],
           // The application code that uses what the statement changes.
-          ...(f.references.length ? { relatedLocations: f.references.map((r, id) => ({ id, physicalLocation: { artifactLocation: { uri: r.file.split('\\').join('/') }, region: { startLine: r.line } }, message: { text: `${r.symbol} ${r.access}s it` } })) } : {}),
+          ...(f.references.length ? { relatedLocations: f.references.map((r, id) => ({ id, physicalLocation: { artifactLocation: { uri: fileUri(r.file) }, region: { startLine: r.line } }, message: { text: `${r.symbol} ${r.access}s it` } })) } : {}),
           properties: { impacts: f.impacts, suggestion: f.suggestion, ...(f.lock ? { lock: f.lock } : {}) },
         })),
       },
     ],
   };
   return `${JSON.stringify(sarif, null, 2)}\n`;
+}
+
+/** A relative path as a SARIF URI reference: forward slashes, each segment percent-encoded (spaces, %, non-ASCII). */
+function fileUri(file: string): string {
+  return file.split(/[\\/]/).map((segment) => encodeURIComponent(segment).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)).join('/');
 }

@@ -1,6 +1,7 @@
 import type { AstNode } from '../sql/ast.js';
 import { list } from '../sql/ast.js';
 import { existingTableAlters, locationOf } from './statement-facts.js';
+import { plan } from './plan-hints.js';
 import type { Rule, RuleFinding } from './rule.js';
 
 /**
@@ -25,7 +26,7 @@ export const addNotNullColumnRule: Rule = {
       if (!notNull || filled) continue;
       out.push({
         message: `Adding ${alter.table}.${def.colname} as NOT NULL without a default fails if ${alter.table} has rows, and the previous app version's inserts, which do not set ${def.colname}, fail once it exists.`,
-        suggestion: `Add ${def.colname} as nullable (or with a constant DEFAULT), backfill it in batches, add CHECK (${def.colname} IS NOT NULL) NOT VALID and VALIDATE it, then SET NOT NULL once no running version writes NULL (plan intent add-not-null).`,
+        suggestion: `Add ${def.colname} as nullable (or with a constant DEFAULT), backfill it in batches, add CHECK (${def.colname} IS NOT NULL) NOT VALID and VALIDATE it, then SET NOT NULL once no running version writes NULL (${plan('add-not-null')} once the column exists).`,
         lock: 'ACCESS EXCLUSIVE',
         ...locationOf(def),
       });

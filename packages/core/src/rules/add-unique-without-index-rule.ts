@@ -1,5 +1,6 @@
 import { list, type AstNode } from '../sql/ast.js';
 import { existingTableAlters, locationOf } from './statement-facts.js';
+import { plan } from './plan-hints.js';
 import type { Rule, RuleFinding } from './rule.js';
 
 const KINDS: Record<string, string> = { CONSTR_UNIQUE: 'UNIQUE', CONSTR_PRIMARY: 'PRIMARY KEY', CONSTR_EXCLUSION: 'EXCLUDE' };
@@ -31,9 +32,11 @@ export const addUniqueWithoutIndexRule: Rule = {
         message: `Adding a ${what} constraint on ${alterTable} builds its index while holding an ACCESS EXCLUSIVE lock: reads and writes wait for the build.`,
         suggestion:
           what === 'EXCLUDE'
-            ? `An exclusion constraint cannot be attached to an index built concurrently: add it while ${alterTable} is small, in a maintenance window, or on a new table that replaces ${alterTable} (plan intent move-columns).`
-            : `CREATE UNIQUE INDEX CONCURRENTLY ${name} ON ${alterTable} (…) outside a transaction, then ALTER TABLE ${alterTable} ADD CONSTRAINT ${name} ${what} USING INDEX ${name}.`,
+            ? `An exclusion constraint cannot be attached to an index built concurrently: add it while ${alterTable} is small or in a maintenance window.`
+            : `CREATE UNIQUE INDEX CONCURRENTLY ${name} ON ${alterTable} (…) outside a transaction, then ALTER TABLE ${alterTable} ADD CONSTRAINT ${name} ${what} USING INDEX ${name}${what === 'UNIQUE' ? ` (${plan('add-unique')})` : ''}.`,
         lock: 'ACCESS EXCLUSIVE',
+        // from-sql plans a table-level UNIQUE constraint, not one declared on a column being added.
+        ...(what === 'UNIQUE' && added.includes(c) ? { fromSql: true } : {}),
         ...locationOf(c),
       });
     }

@@ -5,10 +5,12 @@ import { PositionMap } from '../sql/positions.js';
 import { applyStatement, emptySchema } from '../schema/schema-builder.js';
 import { findColumn, findTable, type SchemaModel } from '../schema/schema-model.js';
 import { summarize, type CheckReport, type Finding } from '../findings/finding.js';
+import { moveJoin, moveStatements } from '../intents/from-sql-moves.js';
 import { detectMoves, moveFor, moveSuggestion, updateFromTables, type ColumnMove } from './detect-moves.js';
 import { ignoresAbove } from './ignore-directives.js';
 import { IGNORE_WITHOUT_REASON, rules as allRules } from './index.js';
-import type { Rule, RuleContext } from './rule.js';
+import { fromSqlSentence } from './plan-hints.js';
+import type { Rule, RuleContext, RuleFinding } from './rule.js';
 import { smallTablesNote } from './small-table.js';
 import { alterTableCmds, createdObject, statementTables } from './statement-facts.js';
 
@@ -28,6 +30,11 @@ export interface CheckOptions {
 export function checkMigration(files: SqlFile[], options: CheckOptions = {}): CheckReport {
   const schema = structuredClone(options.schema ?? emptySchema());
   const moves = detectMoves(files, schema);
+  // Statements `plan --from-sql` folds into a move-columns change (it needs to see how the two tables join).
+  const moved = new Set(moves.flatMap((m) => {
+    const statements = moveStatements(files, m);
+    return moveJoin(statements, m, schema) ? statements : [];
+  }));
   const created = new Set<string>();
   const findings: Finding[] = [];
   for (const file of files) {
@@ -36,7 +43,7 @@ export function checkMigration(files: SqlFile[], options: CheckOptions = {}): Ch
     for (const outer of file.statements) {
       for (const statement of [outer, ...doBlockStatements(outer)]) {
         const ctx: RuleContext = { file, statement, schema, isNew: (name) => created.has(name) };
-        findings.push(...checkStatement(ctx, options.rules ?? allRules, lines, moves, positions));
+        findings.push(...checkStatement(ctx, options.rules ?? allRules, lines, moves, positions, moved));
         trackCreated(created, statement, schema);
         applyStatement(schema, statement);
       }
@@ -46,7 +53,7 @@ export function checkMigration(files: SqlFile[], options: CheckOptions = {}): Ch
   return { findings, summary: summarize(findings, files.length, statements) };
 }
 
-function checkStatement(ctx: RuleContext, rules: readonly Rule[], lines: string[], moves: ColumnMove[], positions: PositionMap): Finding[] {
+function checkStatement(ctx: RuleContext, rules: readonly Rule[], lines: string[], moves: ColumnMove[], positions: PositionMap, moved: Set<SqlStatement>): Finding[] {
   const { statement: s, file } = ctx;
   const directives = ignoresAbove(lines, s.line);
   const out: Finding[] = [];
@@ -72,13 +79,19 @@ function checkStatement(ctx: RuleContext, rules: readonly Rule[], lines: string[
         line: at.line,
         column: at.column,
         message: `${s.inDoBlock ? `In the DO block: ${s.text}: ` : ''}${brief ? `${f.message} But ${small}, so this takes milliseconds.` : f.message}`,
-        suggestion: move ? `${moveSuggestion(move)} For this statement alone: ${f.suggestion}` : f.suggestion,
+        suggestion: suggestion(f, move, moved.has(s), s.inDoBlock ? undefined : file.file),
         references: [],
         ...(f.lock ? { lock: f.lock } : {}),
       });
     }
   }
   return out;
+}
+
+/** The rule's advice, after the move it is part of; naming `plan --from-sql` where it writes the change (not inside a DO block, which it does not read). */
+function suggestion(f: RuleFinding, move: ColumnMove | undefined, moved: boolean, file: string | undefined): string {
+  if (!move) return f.fromSql && file ? `${f.suggestion} ${fromSqlSentence(file)}` : f.suggestion;
+  return `${moveSuggestion(move)}${moved && file ? ` ${fromSqlSentence(file)}` : ''} For this statement alone: ${f.suggestion}`;
 }
 
 /** Relations the checked migrations create: no running code uses them yet, so no lock or old-code findings. */

@@ -1,3 +1,5 @@
+import { plan } from './plan-hints.js';
+import { indexIntent } from './require-concurrent-index-rule.js';
 import type { Rule } from './rule.js';
 
 /**
@@ -14,10 +16,11 @@ export const concurrentlyInTransactionRule: Rule = {
     if (!inTransaction) return [];
     const concurrent = (kind === 'IndexStmt' && node.concurrent) || (kind === 'DropStmt' && node.removeType === 'OBJECT_INDEX' && node.concurrent) || (kind === 'ReindexStmt' && JSON.stringify(node.params ?? []).includes('"concurrently"'));
     if (!concurrent) return [];
+    const intent = kind === 'IndexStmt' ? indexIntent(node) : undefined;
     return [
       {
         message: `${kind === 'IndexStmt' ? 'CREATE INDEX' : kind === 'DropStmt' ? 'DROP INDEX' : 'REINDEX'} CONCURRENTLY cannot run inside a transaction block: PostgreSQL rejects it and the migration fails.`,
-        suggestion: 'Move it out of the BEGIN … COMMIT block, into its own migration file if your tool wraps each file in a transaction (e.g. Flyway executeInTransaction=false, Rails disable_ddl_transaction!).',
+        suggestion: `Move it out of the BEGIN … COMMIT block, into its own migration file if your tool wraps each file in a transaction (e.g. Flyway executeInTransaction=false, Rails disable_ddl_transaction!)${intent ? `; ${plan(intent)} runs it that way` : ''}.`,
         lock: 'SHARE UPDATE EXCLUSIVE',
       },
     ];

@@ -3,6 +3,7 @@ import { list, relationName, type AstNode } from '../sql/ast.js';
 import type { SqlFile } from '../sql/parse-sql.js';
 import { objectName } from '../schema/schema-builder.js';
 import { findTable, type SchemaModel } from '../schema/schema-model.js';
+import { plan } from './plan-hints.js';
 import { alterTableCmds } from './statement-facts.js';
 
 /** Columns a migration moves in one step: added to `to`, while `from` (or its columns) is dropped. */
@@ -52,7 +53,7 @@ export function detectMoves(files: SqlFile[], base: SchemaModel): ColumnMove[] {
 /** The safe sequence for a move, naming the read-switch flag the move-columns plan would use. */
 export function moveSuggestion(move: ColumnMove): string {
   const flag = defaultFlags(move.from, move.to).readSwitch;
-  return `This migration moves ${move.columns.join(', ')} from ${move.from} to ${move.to} in one step. Do it as the plan intent move-columns (switchback plan): expand, dual-write, backfill and read-switch phases behind ${flag}, then cut-off, and drop ${move.from} only in the contract phase.`;
+  return `This migration moves ${move.columns.join(', ')} from ${move.from} to ${move.to} in one step. Consider splitting it into expand, dual-write, backfill and read-switch phases behind ${flag}, then cut-off, and drop ${move.from} only in the contract phase (${plan('move-columns')}).`;
 }
 
 /** The move a statement takes part in, if any (it touches the source or the target table). */

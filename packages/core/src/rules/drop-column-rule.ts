@@ -1,4 +1,5 @@
-import { existingTableAlters } from './statement-facts.js';
+import { existingTableAlters, knownAbsentColumn } from './statement-facts.js';
+import { dropColumnFlag, plan } from './plan-hints.js';
 import type { Rule, RuleFinding } from './rule.js';
 
 /** DROP COLUMN breaks the previous app version, which still reads or writes it, and loses its values. */
@@ -14,10 +15,13 @@ export const dropColumnRule: Rule = {
       const col = `${alter.table}.${String(cmd.name)}`;
       // Added earlier by the migrations being checked: the previous app version never saw it.
       if (ctx.isNew(`column:${col}`)) continue;
+      // DROP COLUMN IF EXISTS of a column the table does not have drops nothing.
+      if (cmd.missing_ok && knownAbsentColumn(ctx.schema, alter.table, String(cmd.name))) continue;
       out.push({
         message: `Dropping ${col} breaks the previous app version, which still reads or writes it, and a rollback cannot bring its values back.`,
-        suggestion: `First deploy a version that no longer uses ${col} (stop writes, then reads), keep a copy of its values, and drop it in a later contract phase once no running version uses it.`,
+        suggestion: `Deploy a version that stops reading ${col} behind the flag ${dropColumnFlag(alter.table, String(cmd.name))}, then one that stops writing it; archive its values and drop it in a later contract phase once no running version uses it (${plan('drop-column')}).`,
         lock: 'ACCESS EXCLUSIVE',
+        fromSql: true,
       });
     }
     return out;

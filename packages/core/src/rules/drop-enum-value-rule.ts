@@ -2,6 +2,7 @@ import { relationName, type AstNode } from '../sql/ast.js';
 import { formatType } from '../sql/type-name.js';
 import { findColumn, findTable } from '../schema/schema-model.js';
 import { enumLabels, existingTableAlters } from './statement-facts.js';
+import { plan } from './plan-hints.js';
 import type { Rule, RuleFinding } from './rule.js';
 
 /**
@@ -22,7 +23,7 @@ export const dropEnumValueRule: Rule = {
       return [
         {
           message: 'Deleting from pg_enum removes enum values behind PostgreSQL\'s back: rows still holding them become unreadable, indexes on them can break, and the previous app version\'s writes of them fail.',
-          suggestion: 'Keep the value and stop using it in the app; if it must go, create a new enum without it, move the column with the plan intent change-type, and drop the old type in a contract phase.',
+          suggestion: `Keep the value and stop writing it in the app; if the labels must change over time, make them rows of a lookup table instead of an enum (${plan('replace-enum-with-lookup')}).`,
         },
       ];
     }
@@ -37,7 +38,7 @@ export const dropEnumValueRule: Rule = {
       if (!removed.length) continue;
       out.push({
         message: `Moving ${alter.table}.${name} from enum ${from} to ${to} drops the value${removed.length > 1 ? 's' : ''} ${removed.map((l) => `'${l}'`).join(', ')}: the previous app version's writes of ${removed.length > 1 ? 'them' : 'it'} fail, and the change rewrites ${alter.table} under an ACCESS EXCLUSIVE lock.`,
-        suggestion: `Deploy a version that no longer writes ${removed.map((l) => `'${l}'`).join(', ')} and map existing rows to other values first (plan intent change-type); keep the old type until no running version uses it.`,
+        suggestion: `Deploy a version that no longer writes ${removed.map((l) => `'${l}'`).join(', ')} and map existing rows to other values first, and keep the old type until no running version uses it; if the labels must change over time, make them rows of a lookup table instead (${plan('replace-enum-with-lookup')}).`,
         lock: 'ACCESS EXCLUSIVE',
       });
     }

@@ -1,5 +1,7 @@
 import { list } from '../sql/ast.js';
 import { objectName } from '../schema/schema-builder.js';
+import { dropTableFlag, plan } from './plan-hints.js';
+import { knownAbsentTable } from './statement-facts.js';
 import type { Rule } from './rule.js';
 
 /** DROP TABLE breaks the previous app version and loses every row for good. */
@@ -13,11 +15,13 @@ export const dropTableRule: Rule = {
     if (ctx.statement.kind !== 'DropStmt' || n.removeType !== 'OBJECT_TABLE') return [];
     return list(n.objects)
       .map(objectName)
-      .filter((t) => !ctx.isNew(t))
+      // DROP TABLE IF EXISTS of a table the previous deployment does not have drops nothing.
+      .filter((t) => !ctx.isNew(t) && !(n.missing_ok && knownAbsentTable(ctx.schema, t)))
       .map((t) => ({
         message: `Dropping ${t} breaks the previous app version, which still queries it, and a rollback cannot bring its rows back.`,
-        suggestion: `Move every reader and writer off ${t} first, archive it (e.g. rename it or copy it out), and drop it weeks later in a contract phase once no running version uses it.`,
+        suggestion: `Deploy a version that stops reading ${t} behind the flag ${dropTableFlag(t)}, then one that stops writing it; archive ${t} (move it to an archive schema) in a contract phase weeks later, once no running version uses it (${plan('drop-table')}).`,
         lock: 'ACCESS EXCLUSIVE' as const,
+        fromSql: true,
       }));
   },
 };

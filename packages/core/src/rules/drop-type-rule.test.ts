@@ -12,6 +12,8 @@ describe('drop-type', () => {
     ['drop a domain with CASCADE', 'DROP DOMAIN email CASCADE;', 1],
     ['safe: replaced by a renamed copy (removing an enum value)', "CREATE TYPE tier_new AS ENUM ('basic'); DROP TYPE tier; ALTER TYPE tier_new RENAME TO tier;", 0],
     ['safe: a type created in the same file', "CREATE TYPE mood AS ENUM ('ok'); DROP TYPE mood;", 0],
+    ['safe: the old type renamed away, then dropped', "ALTER TYPE tier RENAME TO tier_old; CREATE TYPE tier AS ENUM ('basic'); DROP TYPE tier_old;", 0],
+    ['renamed away, then dropped with CASCADE (drops its columns)', "ALTER TYPE tier RENAME TO tier_old; DROP TYPE tier_old CASCADE;", 1],
     ['safe: dropped and created again', "DROP TYPE tier; CREATE TYPE tier AS ENUM ('basic', 'gold', 'platinum');", 0],
   ];
   it.each(cases)('%s', async (_, sql, expected) => {

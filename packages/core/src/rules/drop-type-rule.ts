@@ -1,6 +1,7 @@
 import { list } from '../sql/ast.js';
-import { droppedObjectName, recreatedLater } from './statement-facts.js';
-import type { Rule } from './rule.js';
+import { createdObject, droppedObjectName, recreatedLater } from './statement-facts.js';
+import { plan } from './plan-hints.js';
+import type { Rule, RuleContext } from './rule.js';
 
 /**
  * DROP TYPE / DOMAIN breaks the previous app version's casts to it, and with
@@ -20,11 +21,20 @@ export const dropTypeRule: Rule = {
     const cascade = n.behavior === 'DROP_CASCADE';
     return list(n.objects)
       .map(droppedObjectName)
-      .filter((t) => !ctx.isNew(`type:${t}`) && !recreatedLater(ctx, 'type', t))
+      .filter((t) => !ctx.isNew(`type:${t}`) && !recreatedLater(ctx, 'type', t) && !(renamedToEarlier(ctx, t) && !cascade))
       .map((t) => ({
         message: `Dropping the type ${t} breaks the previous app version wherever it names the type (casts such as '…'::${t}, function arguments)${cascade ? `, and CASCADE also drops every column of type ${t} with all its values` : ''}.`,
-        suggestion: `Move every column and query off ${t} first (plan intent change-type for columns), and drop the type in a later contract phase.`,
+        suggestion: `Move every column off ${t} first (to text, say: ${plan('change-column-type')} for each column), deploy a version whose queries no longer name ${t}, and drop the type in a later contract phase.`,
         ...(cascade ? { lock: 'ACCESS EXCLUSIVE' as const } : {}),
       }));
   },
 };
+
+/**
+ * The name was given by an earlier rename in this file (ALTER TYPE tier RENAME
+ * TO tier_old): the previous app version never named it. Whether the old name
+ * survives is rename-type's concern.
+ */
+function renamedToEarlier(ctx: RuleContext, name: string): boolean {
+  return ctx.file.statements.slice(0, ctx.statement.index).some((s) => s.kind === 'RenameStmt' && createdObject(s)?.kind === 'type' && createdObject(s)?.name === name);
+}

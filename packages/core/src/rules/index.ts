@@ -6,6 +6,7 @@ import { clusterTableRule } from './cluster-table-rule.js';
 import { concurrentlyInTransactionRule } from './concurrently-in-transaction-rule.js';
 import { deleteWithoutWhereRule } from './delete-without-where-rule.js';
 import { dropColumnRule } from './drop-column-rule.js';
+import { dropDefaultOnNotNullRule } from './drop-default-on-not-null-rule.js';
 import { dropEnumValueRule } from './drop-enum-value-rule.js';
 import { dropFunctionRule } from './drop-function-rule.js';
 import { dropTableRule } from './drop-table-rule.js';
@@ -15,6 +16,7 @@ import { renameColumnRule } from './rename-column-rule.js';
 import { renameConstraintRule } from './rename-constraint-rule.js';
 import { renameEnumValueRule } from './rename-enum-value-rule.js';
 import { renameTableRule } from './rename-table-rule.js';
+import { renameTypeRule } from './rename-type-rule.js';
 import { requireConcurrentIndexDropRule } from './require-concurrent-index-drop-rule.js';
 import { requireConcurrentIndexRule } from './require-concurrent-index-rule.js';
 import { requireLockTimeoutRule } from './require-lock-timeout-rule.js';
@@ -41,9 +43,11 @@ export const rules: readonly Rule[] = [
   renameColumnRule,
   renameTableRule,
   renameEnumValueRule,
+  renameTypeRule,
   renameConstraintRule,
   changeColumnTypeRule,
   setNotNullRule,
+  dropDefaultOnNotNullRule,
   validateConstraintSeparatelyRule,
   addUniqueWithoutIndexRule,
   requireConcurrentIndexRule,

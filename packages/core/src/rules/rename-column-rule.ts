@@ -1,5 +1,6 @@
 import type { AstNode } from '../sql/ast.js';
 import { relationName } from '../sql/ast.js';
+import { plan, renameColumnFlag } from './plan-hints.js';
 import type { Rule } from './rule.js';
 
 /** RENAME COLUMN breaks every query of the previous app version that names the column. */
@@ -17,13 +18,10 @@ export const renameColumnRule: Rule = {
     return [
       {
         message: `Renaming ${table}.${from} to ${to} breaks the previous app version, which still reads and writes ${from}.`,
-        suggestion: `Add ${to}, keep both columns in sync (plan intent rename-column), switch reads behind a flag such as Read${pascal(to)}FromNewColumn, and drop ${from} in a later contract phase.`,
+        suggestion: `Add ${to} beside ${from}, keep the two in sync with a trigger and backfill it, switch reads to ${to} behind the flag ${renameColumnFlag(table, to)}, and drop ${from} in a later contract phase (${plan('rename-column')}).`,
         lock: 'ACCESS EXCLUSIVE',
+        fromSql: true,
       },
     ];
   },
 };
-
-function pascal(s: string): string {
-  return s.replace(/(^|_)([a-z0-9])/g, (_, __, c: string) => c.toUpperCase());
-}

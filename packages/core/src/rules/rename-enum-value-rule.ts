@@ -1,4 +1,5 @@
 import { names } from '../sql/ast.js';
+import { plan } from './plan-hints.js';
 import type { Rule } from './rule.js';
 
 /**
@@ -19,7 +20,7 @@ export const renameEnumValueRule: Rule = {
     return [
       {
         message: `Renaming ${type} value '${String(n.oldVal)}' to '${String(n.newVal)}' breaks the previous app version: its writes of '${String(n.oldVal)}' fail and its comparisons with it stop matching.`,
-        suggestion: `Add '${String(n.newVal)}' with ALTER TYPE ${type} ADD VALUE, deploy a version that reads both and writes the new one, update the rows in batches, and stop accepting '${String(n.oldVal)}' later (enum values cannot be dropped: keep it or recreate the type in a contract phase).`,
+        suggestion: `Add '${String(n.newVal)}' with ALTER TYPE ${type} ADD VALUE (${plan('add-enum-value')}), deploy a version that reads both and writes the new one, update the rows in batches, and stop accepting '${String(n.oldVal)}' later (enum values cannot be dropped: keep it or recreate the type in a contract phase).`,
       },
     ];
   },

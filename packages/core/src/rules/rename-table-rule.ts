@@ -1,5 +1,6 @@
 import type { AstNode } from '../sql/ast.js';
 import { relationName } from '../sql/ast.js';
+import { plan } from './plan-hints.js';
 import type { Rule } from './rule.js';
 
 /** RENAME TO on a table breaks every query of the previous app version that names it. */
@@ -16,8 +17,9 @@ export const renameTableRule: Rule = {
     return [
       {
         message: `Renaming ${table} to ${String(n.newname)} breaks the previous app version, which still queries ${table}.`,
-        suggestion: `Rename in phases (plan intent rename-table): rename the table and leave an updatable view named ${table} for the previous version, switch the code to ${String(n.newname)}, then drop the view.`,
+        suggestion: `Rename the table and leave an updatable view named ${table} over it for the previous version, switch the code to ${String(n.newname)}, then drop the view once no running version uses ${table} (${plan('rename-table')}).`,
         lock: 'ACCESS EXCLUSIVE',
+        fromSql: true,
       },
     ];
   },

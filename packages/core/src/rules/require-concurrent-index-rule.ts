@@ -1,4 +1,5 @@
 import { list, relationName, type AstNode } from '../sql/ast.js';
+import { plan } from './plan-hints.js';
 import type { Rule, RuleContext, RuleFinding } from './rule.js';
 
 /**
@@ -21,15 +22,24 @@ export const requireConcurrentIndexRule: Rule = {
     const table = relationName(n.relation as AstNode);
     if (ctx.isNew(table)) return [];
     const name = n.idxname ? `${String(n.idxname)} ` : '';
+    const intent = indexIntent(n);
     return [
       {
         message: `Building index ${name}on ${table} without CONCURRENTLY holds a SHARE lock for the whole build: every insert, update and delete on ${table} waits.`,
-        suggestion: `Use CREATE ${n.unique ? 'UNIQUE ' : ''}INDEX CONCURRENTLY ${name}ON ${table} …, outside a transaction block (check it is valid afterwards; drop and retry if the build failed).`,
+        suggestion: `Use CREATE ${n.unique ? 'UNIQUE ' : ''}INDEX CONCURRENTLY ${name}ON ${table} …, outside a transaction block (check it is valid afterwards; drop and retry if the build failed)${intent ? ` (${plan(intent)})` : ''}.`,
         lock: 'SHARE',
+        ...(intent ? { fromSql: true } : {}),
       },
     ];
   },
 };
+
+/** The intent that builds this index safely: add-index, or add-unique for a plain btree unique index; none for an expression index. */
+export function indexIntent(n: AstNode): 'add-index' | 'add-unique' | undefined {
+  if (list(n.indexParams).some((p) => !p.IndexElem?.name)) return undefined;
+  if (!n.unique) return 'add-index';
+  return n.whereClause || (n.accessMethod && n.accessMethod !== 'btree') ? undefined : 'add-unique';
+}
 
 function reindex(ctx: RuleContext): RuleFinding[] {
   const n = ctx.statement.node;

@@ -2,6 +2,7 @@ import { list, relationName, type AstNode } from '../sql/ast.js';
 import { objectName } from '../schema/schema-builder.js';
 import type { SchemaModel } from '../schema/schema-model.js';
 import type { SqlStatement } from '../sql/parse-sql.js';
+import { knownAbsentTable } from './statement-facts.js';
 import type { Rule } from './rule.js';
 
 /**
@@ -46,7 +47,7 @@ export function accessExclusiveTables(stmt: SqlStatement, schema: SchemaModel): 
   const n = stmt.node;
   switch (stmt.kind) {
     case 'AlterTableStmt': {
-      if (n.objtype !== 'OBJECT_TABLE') return [];
+      if (n.objtype !== 'OBJECT_TABLE' || (n.missing_ok && knownAbsentTable(schema, relationName(n.relation as AstNode)))) return [];
       const cmds = list(n.cmds).map((c) => c.AlterTableCmd as AstNode);
       const weaker = (cmd: AstNode) => WEAKER_ALTERS.has(String(cmd.subtype)) || (cmd.subtype === 'AT_AddConstraint' && cmd.def?.Constraint?.contype === 'CONSTR_FOREIGN');
       return cmds.every(weaker) ? [] : [relationName(n.relation as AstNode)];
@@ -64,7 +65,7 @@ export function accessExclusiveTables(stmt: SqlStatement, schema: SchemaModel): 
     case 'TruncateStmt':
       return list(n.relations).map((r) => relationName(r.RangeVar as AstNode));
     case 'DropStmt':
-      if (n.removeType === 'OBJECT_TABLE') return list(n.objects).map(objectName);
+      if (n.removeType === 'OBJECT_TABLE') return list(n.objects).map(objectName).filter((t) => !(n.missing_ok && knownAbsentTable(schema, t)));
       // A view the replayed schema does not have is not there to lock (DROP VIEW IF EXISTS).
       if (n.removeType === 'OBJECT_VIEW' || n.removeType === 'OBJECT_MATVIEW') return list(n.objects).map(objectName).filter((v) => !schema.views || schema.views.includes(v) || n.removeType === 'OBJECT_MATVIEW');
       if (n.removeType === 'OBJECT_INDEX' && !n.concurrent) return list(n.objects).map((o) => schema.indexes?.[objectName(o)]?.table ?? objectName(o));

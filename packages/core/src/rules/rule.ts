@@ -20,6 +20,8 @@ export interface RuleFinding {
   /** Overrides the rule's impacts for this finding (e.g. a widening type change only locks). */
   impacts?: Impact[];
   severity?: Severity;
+  /** `switchback plan --from-sql` turns this statement into the intent the suggestion names (the checker then says so). */
+  fromSql?: boolean;
   /** Byte offset of the part of the statement at fault (a column or constraint of an ALTER TABLE); default: the statement. */
   location?: number;
 }

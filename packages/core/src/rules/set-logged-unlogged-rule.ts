@@ -20,7 +20,7 @@ export const setLoggedUnloggedRule: Rule = {
       if (cmd.subtype === 'AT_SetLogged') {
         out.push({
           message: `SET LOGGED rewrites ${alter.table} into the write-ahead log while holding an ACCESS EXCLUSIVE lock: reads and writes wait for the whole copy.`,
-          suggestion: `Create a logged copy of ${alter.table}, sync and backfill it, and switch to it (plan intent move-columns), or run this in a maintenance window.`,
+          suggestion: `Create a logged copy of ${alter.table}, keep it in sync with a trigger, backfill it in batches and switch the application to it; or run this in a maintenance window.`,
           lock: 'ACCESS EXCLUSIVE',
         });
       } else if (cmd.subtype === 'AT_SetUnLogged') {

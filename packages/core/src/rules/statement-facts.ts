@@ -1,7 +1,7 @@
 import { list, names, relationName, type AstNode } from '../sql/ast.js';
 import type { SqlStatement } from '../sql/parse-sql.js';
 import { objectName } from '../schema/schema-builder.js';
-import type { SchemaModel } from '../schema/schema-model.js';
+import { findColumn, findTable, type SchemaModel } from '../schema/schema-model.js';
 import type { RuleContext } from './rule.js';
 
 /** The commands of an ALTER TABLE on a table (not an index, view or sequence). */
@@ -42,6 +42,22 @@ export function statementTables(stmt: SqlStatement): string[] {
   }
 }
 
+/**
+ * The replayed schema knows tables but not this one: a DROP … IF EXISTS of
+ * it does nothing. (With no schema at all every table counts as existing.)
+ */
+export function knownAbsentTable(schema: SchemaModel, table: string): boolean {
+  if (findTable(schema, table)) return false;
+  // Any table at all: checked without listing them (this runs per statement, schemas have thousands).
+  for (const _ in schema.tables) return true;
+  return false;
+}
+
+/** The table is known and lacks the column: a DROP COLUMN IF EXISTS of it does nothing. */
+export function knownAbsentColumn(schema: SchemaModel, table: string, column: string): boolean {
+  const t = findTable(schema, table);
+  return !!t && !findColumn(t, column);
+}
 
 /** `{ location }` for a node that knows its byte offset (libpg-query uses -1 for unknown), else nothing. */
 export function locationOf(node: AstNode | undefined): { location?: number } {

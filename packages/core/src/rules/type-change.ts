@@ -37,6 +37,12 @@ export function classifyTypeChange(from: string | undefined, to: string): TypeCh
   if (ia >= 0 && b.base === 'numeric') return b.mods.length === 0 ? 'widening-rewrite' : 'narrowing';
   if (a.base === 'real' && b.base === 'double precision') return 'widening-rewrite';
   if (a.base === 'cidr' && b.base === 'inet') return 'no-rewrite';
+  // text → citext is binary-coercible (the extension's cast is WITHOUT FUNCTION); indexes on the column are rebuilt.
+  if (TEXTUAL.has(a.base) && (b.base === 'citext' || b.base === 'public.citext')) return 'no-rewrite';
+  // bit(n) → bit varying(m ≥ n) is a binary-coercible cast; a shorter limit cuts values.
+  if (a.base === 'bit' && LENGTH_TYPES.has(b.base)) return length({ base: a.base, mods: [a.mods[0] ?? 1] }, b);
+  // character(n) → text / varchar(m ≥ n) casts with rtrim (a rewrite); every value fits, less its padding.
+  if (a.base === 'character' && TEXTUAL.has(b.base)) return textual({ base: 'character varying', mods: [a.mods[0] ?? 1] }, b) === 'narrowing' ? 'narrowing' : 'widening-rewrite';
   if (a.base === 'timestamp without time zone' && b.base === 'timestamp with time zone') return 'widening-rewrite';
   if (a.base === b.base && PRECISION_TYPES.has(a.base)) return precision(a, b);
   if (a.base === b.base && LENGTH_TYPES.has(a.base)) return length(a, b);

@@ -16,4 +16,21 @@ describe('validate-constraint-separately', () => {
     expect(findings.map((f) => f.rule)).toEqual(Array(expected).fill(rule.id));
     for (const f of findings) expect(f.message.length * f.suggestion.length).toBeGreaterThan(0);
   });
+
+  it.each([
+    ['a CHECK validated in its ADD transaction keeps ACCESS EXCLUSIVE', 'tier_nn', 'CHECK (tier IS NOT NULL)', 'ACCESS EXCLUSIVE'],
+    ['a FOREIGN KEY validated in its ADD transaction keeps SHARE ROW EXCLUSIVE', 'fk', 'FOREIGN KEY (customer_id) REFERENCES support_customer (id)', 'SHARE ROW EXCLUSIVE'],
+  ])('%s', async (_, name, def, lock) => {
+    const findings = await runRule(rule, `BEGIN;\nALTER TABLE support_contract ADD CONSTRAINT ${name} ${def} NOT VALID;\nALTER TABLE support_contract VALIDATE CONSTRAINT ${name};\nCOMMIT;`);
+    expect(findings.map((f) => [f.line, f.lock])).toEqual([[3, lock]]);
+  });
+
+  it('a domain CHECK without NOT VALID holds SHARE on the tables of the domain', async () => {
+    const base = "CREATE DOMAIN score AS integer; CREATE TABLE game (id int, points score);";
+    const [f, ...rest] = await runRule(rule, 'ALTER DOMAIN score ADD CONSTRAINT pos CHECK (VALUE >= 0);', base);
+    expect(rest).toEqual([]);
+    expect(f?.lock).toBe('SHARE');
+    expect(f?.message).toContain('SHARE lock on game');
+    expect(await runRule(rule, 'ALTER DOMAIN score ADD CONSTRAINT pos CHECK (VALUE >= 0) NOT VALID;', base)).toEqual([]);
+  });
 });

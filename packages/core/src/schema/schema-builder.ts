@@ -102,9 +102,14 @@ function rename(schema: SchemaModel, n: AstNode): void {
   } else if (n.renameType === 'OBJECT_TYPE' && n.object) {
     const from = objectName(n.object as AstNode);
     const labels = schema.enums?.[from];
+    const renamed = from.includes('.') ? `${from.slice(0, from.lastIndexOf('.'))}.${to}` : to;
     if (labels && schema.enums) {
       delete schema.enums[from];
-      schema.enums[from.includes('.') ? `${from.slice(0, from.lastIndexOf('.'))}.${to}` : to] = labels;
+      schema.enums[renamed] = labels;
+    }
+    // Columns of the type follow it: they hold its identity, not its name.
+    for (const t of Object.values(schema.tables)) {
+      for (const c of t.columns) if (c.type === from || c.type === `${from}[]`) c.type = c.type === from ? renamed : `${renamed}[]`;
     }
   } else if (n.renameType === 'OBJECT_INDEX' && schema.indexes?.[key]) {
     const idx = schema.indexes[key];

@@ -3,8 +3,9 @@ import { checkSql } from '../check-sql.js';
 import { IGNORE_WITHOUT_REASON, rules } from '../index.js';
 import { corpus as statementCorpus, type CorpusCase } from './corpus-cases.js';
 import { objectCorpus } from './object-corpus-cases.js';
+import { realWorldCorpus } from './real-world-corpus-cases.js';
 
-const corpus = [...statementCorpus, ...objectCorpus];
+const corpus = [...statementCorpus, ...objectCorpus, ...realWorldCorpus];
 
 const key = (x: { rule: string; line: number }) => `${x.rule}@${x.line}`;
 const sorted = (xs: { rule: string; line: number }[]) => xs.map(key).sort();

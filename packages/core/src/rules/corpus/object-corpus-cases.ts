@@ -28,6 +28,7 @@ const DFN = 'drop-function';
 const DTYPE = 'drop-type';
 const DENUM = 'drop-enum-value';
 const RENUM = 'rename-enum-value';
+const RTYPE = 'rename-type';
 const RCON = 'rename-constraint';
 const VAC = 'vacuum-full';
 const CLU = 'cluster-table';
@@ -76,6 +77,15 @@ export const objectCorpus: CorpusCase[] = [
   // ── rename-enum-value ──────────────────────────────────────────────────
   c('renum: rename a value', "ALTER TYPE tier RENAME VALUE 'gold' TO 'premium';", [f(RENUM, 1)]),
   c('renum: safe on an enum created in the same migration', m("CREATE TYPE mood AS ENUM ('ok');", "ALTER TYPE mood RENAME VALUE 'ok' TO 'fine';"), []),
+
+  // ── rename-type ────────────────────────────────────────────────────────
+  c('rtype: rename an enum type used by a column', "ALTER TYPE tier RENAME TO plan_tier;", [f(RTYPE, 1)]),
+  c('rtype: rename a domain', 'ALTER DOMAIN email_address RENAME TO email;', [f(RTYPE, 1)]),
+  c('rtype: rename a schema-qualified type', 'ALTER TYPE public.tier RENAME TO plan_tier;', [f(RTYPE, 1)]),
+  c('rtype: safe on a type created in the same migration', m("CREATE TYPE mood AS ENUM ('ok');", 'ALTER TYPE mood RENAME TO feeling;'), []),
+  c('rtype: safe rename away to put a new type under the name', m(LT, 'ALTER TYPE tier RENAME TO tier_old;', "CREATE TYPE tier AS ENUM ('basic', 'gold', 'platinum', 'diamond');", 'ALTER TABLE subscription ALTER COLUMN tier TYPE tier USING tier::text::tier;', 'DROP TYPE tier_old;'), [f(TYPE, 4)]),
+  c('rtype: rename away and recreate without a value drops it', m(LT, 'ALTER TYPE tier RENAME TO tier_old;', "CREATE TYPE tier AS ENUM ('basic', 'gold');", 'ALTER TABLE subscription ALTER COLUMN tier TYPE tier USING tier::text::tier;', 'DROP TYPE tier_old;'), [f(DENUM, 4)]),
+  c('rtype: safe renaming a table is not a type rename', m(LT, 'CREATE TABLE scratch (id int);', 'ALTER TABLE scratch RENAME TO scratch2;'), []),
 
   // ── rename-constraint ──────────────────────────────────────────────────
   c('rcon: rename a constraint', m(LT, 'ALTER TABLE subscription RENAME CONSTRAINT subscription_pkey TO subscription_pk;'), [f(RCON, 2)]),
