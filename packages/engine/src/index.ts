@@ -27,7 +27,7 @@ export { readSchema } from './schema/read-schema.js';
 export { registerChange, planHash, PlanProblemsError } from './executor/register-change.js';
 export { advance, rollback, DEFAULT_PROPAGATION_MS, type ExecutorOptions, type TransitionResult, type Transition } from './executor/executor.js';
 export type { ExecutorEvent } from './executor/executor-events.js';
-export { changeStatus, allStatuses, type ChangeStatus } from './executor/status.js';
+export { changeStatus, allStatuses, type ChangeStatus, type StatusOptions } from './executor/status.js';
 export { evaluateGates, gatesPass, type GateResult, type GateVerdict, type GateContext } from './executor/gates.js';
 export { promQueryNumber, PrometheusQueryError, safeUrl, DEFAULT_PROMETHEUS_TIMEOUT_MS } from './gates/prometheus-client.js';
 export { histogramQuantile, mergeHistograms, type LatencyHistogram } from './gates/latency-histogram.js';
