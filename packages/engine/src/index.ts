@@ -55,7 +55,7 @@ export {
   type NewApprovalRequest,
   type ApprovalAnswer,
 } from './ledger/approval-store.js';
-export { enforcePolicy, forwardTransitions, backwardTransitions, PolicyRefusedError, ApprovalRequiredError } from './policy/policy-guard.js';
+export { enforcePolicy, enforceFlagPolicy, flagTransition, forwardTransitions, backwardTransitions, PolicyRefusedError, ApprovalRequiredError } from './policy/policy-guard.js';
 export { recordSignals, correlate, CORRELATION_THRESHOLD, RECENT_TRANSITION_MS, type RecordedSignal, type Correlation } from './signals/signal-store.js';
 export { flagStateAt, type FlagStateAt } from './signals/flag-history.js';
 export { dueReport, observeOldReads, type DueItem, type OldReads } from './due/due-report.js';

@@ -173,7 +173,7 @@ async function rollBack(db: Db, change: ChangeRow, phase: Phase, results: GateRe
   const name = transitionName({ kind: 'rollback', phase: phase.id });
   const why = tripped.map((g) => `${g.id}: ${g.detail}`).join('; ');
   const decision = decideTransition(ctx.policy, watcher, { kind: 'rollback', phase: phase.id }, ctx.now);
-  if (!decision.allowed) return { change: change.id, gates: results, action: 'refused', transition: name, reason: `a rollback rule tripped (${why}), but ${decision.message}` };
+  if (!decision.allowed) return { change: change.id, gates: results, action: 'refused', transition: name, reason: `a rollback rule tripped (${why}), but ${decision.message}${decision.allowedBy.length ? ` (allowed: ${decision.allowedBy.join(', ')})` : ''}` };
   const flag = phase.rollout?.flag;
   if (flag) {
     await db.transaction(async (tx) => {
