@@ -59,7 +59,7 @@ export { enforcePolicy, enforceFlagPolicy, flagTransition, forwardTransitions, b
 export { recordSignals, correlate, CORRELATION_THRESHOLD, RECENT_TRANSITION_MS, type RecordedSignal, type Correlation } from './signals/signal-store.js';
 export { flagStateAt, type FlagStateAt } from './signals/flag-history.js';
 export { dueReport, observeOldReads, type DueItem, type OldReads } from './due/due-report.js';
-export { startFeedbackServer, MAX_FEEDBACK_BODY_BYTES, type FeedbackServer, type FeedbackServerOptions } from './signals/feedback-server.js';
+export { startFeedbackServer, FeedbackTokenError, MAX_FEEDBACK_BODY_BYTES, MIN_FEEDBACK_TOKEN_LENGTH, type FeedbackServer, type FeedbackServerOptions } from './signals/feedback-server.js';
 export { llmClassifier, deterministicClassifier, DEFAULT_LLM_TIMEOUT_MS, type Classifier, type Classified, type LlmClassifierOptions } from './signals/llm-classifier.js';
 export {
   rehearse,
