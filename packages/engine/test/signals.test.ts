@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { advance, answerApprovalRequest, FeedbackTokenError, flagStateAt, readEvents, recordSignals, registerChange, startFeedbackServer, updateFlag, watchTick, type Db, type WatcherOptions } from '@switchback/engine';
+import { advance, answerApprovalRequest, changeStatus, FeedbackTokenError, listApprovalRequests, flagStateAt, readEvents, recordSignals, registerChange, startFeedbackServer, updateFlag, watchTick, type Db, type WatcherOptions } from '@switchback/engine';
 import { DEFAULT_POLICY } from '@switchback/core';
 import { schemaSql, seedSql } from '@switchback/example-support-desk';
 import { demoChange } from '../../cli/src/demo/demo-change.js';
@@ -79,6 +79,34 @@ describe.each(targets)('signals on $name', (target) => {
       await answerApprovalRequest(t.db, d.request!, { by: 'ana', approve: true, reason: 'that tenant has a known import issue' });
       expect(await tick()).toMatchObject({ action: 'advanced', transition: 'read-switch@10%' });
       expect(await flagPercent()).toBe(10);
+    });
+
+    it('end to end: a ticket posted to the endpoint pauses the rollout, opens a question, and status shows it', async () => {
+      await readyToStep(t.db);
+      const token = 'end-to-end-token-0123';
+      const server = await startFeedbackServer(t.db, { port: 0, token, actor: 'feedback' });
+      try {
+        const res = await fetch(`${server.url}/signals?source=zendesk`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+          body: JSON.stringify({ id: 'z-41', created_at: new Date(clock.now().getTime() - 2 * MIN).toISOString(), organization: 'acme', subject: 'Contract', description: 'The end date on our customer page is blank since this morning' }),
+        });
+        expect(res.status).toBe(201);
+      } finally {
+        await server.close();
+      }
+      const d = await tick();
+      expect(d).toMatchObject({ action: 'asked', transition: 'read-switch@10%', reason: expect.stringContaining('negative signals correlate') });
+      expect(await flagPercent()).toBe(1);
+      const [request] = await listApprovalRequests(t.db, { change: ID, status: 'open' });
+      expect(request).toMatchObject({ id: d.request, transition: 'signals:read-switch@10%', askedBy: 'watcher', options: ['approve', 'reject'] });
+      expect(JSON.stringify(request!.evidence)).toContain('end date on our customer page');
+      const status = await changeStatus(t.db, ID, { now: clock.now(), policy: DEFAULT_POLICY });
+      expect(status.openRequests).toEqual([expect.objectContaining({ id: d.request })]);
+      expect(status.next!.waitingOn.join('\n')).toContain('rollout-no-complaints');
+      // Asked once: the next interval waits on the same question.
+      expect(await tick()).toMatchObject({ action: 'asked', request: d.request });
+      expect(await listApprovalRequests(t.db, { change: ID })).toHaveLength(1);
     });
 
     it('rejecting the question rolls the rollout back', async () => {
