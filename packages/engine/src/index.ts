@@ -41,7 +41,7 @@ export { watchChange, type WatchDecision, type WatchContext } from './watch/watc
 export { rolloutGates, rollbackRules } from './watch/watch-rules.js';
 export { systemClock, type Clock } from './watch/clock.js';
 export { currentLeader } from './watch/leader-lock.js';
-export { webhookNotifier, allNotifiers, slackMessage, webhookLabel, DEFAULT_WEBHOOK_TIMEOUT_MS, type Notice, type Notifier } from './watch/notifier.js';
+export { webhookNotifier, allNotifiers, slackMessage, webhookLabel, DEFAULT_WEBHOOK_TIMEOUT_MS, DEFAULT_WEBHOOK_RETRIES, DEFAULT_WEBHOOK_BACKOFF_MS, type Notice, type Notifier, type WebhookOptions } from './watch/notifier.js';
 export {
   openApprovalRequest,
   answerApprovalRequest,

@@ -172,7 +172,7 @@ describe.each(targets)('the watcher on $name', (target) => {
       clock,
       intervalMs: 10_000,
       signal: stop.signal,
-      notifier: webhookNotifier('http://127.0.0.1:9/hooks/secret-path', (m) => logs.push(m), 500),
+      notifier: webhookNotifier('http://127.0.0.1:9/hooks/secret-path', (m) => logs.push(m), { timeoutMs: 500, backoffMs: 1 }),
       log: (l) => logs.push(l),
       onTick: () => {
         if (++ticks === 3) stop.abort();
