@@ -45,7 +45,19 @@ describe('switchback due', () => {
     expect(md.stdout).toContain('```sql');
   }, SLOW_MS);
 
+  it('status shows the same date for contract, weeks ahead, and what else it waits on', async () => {
+    const due = (JSON.parse((await cli('due', '--json')).stdout) as { dueAt: string }[])[0]!.dueAt;
+    const human = await cli('status', 'old-path');
+    expect(human.code, human.stderr).toBe(0);
+    expect(human.stdout).toMatch(new RegExp(`next: contract, due ${due.replace(/[.]/g, '\\.')} \\(in 2\\d?d`));
+    expect(human.stdout).toContain('waiting on approval-owner: needs approval by an owner');
+    const json = JSON.parse((await cli('status', 'old-path', '--json')).stdout) as { next: { transition: string; dueAt: string; waitingOn: string[] }; openRequests: unknown[] };
+    expect(json).toMatchObject({ next: { transition: 'contract', dueAt: due }, openRequests: [] });
+    expect(JSON.parse((await cli('status', 'old-path', '--json', '--at', month)).stdout)).toMatchObject({ next: { transition: 'contract', dueAt: null } });
+  }, SLOW_MS);
+
   it('refuses a bad --at', async () => {
     expect(await cli('due', '--at', 'next month')).toMatchObject({ code: 2, stderr: expect.stringContaining('--at must be an ISO 8601 time') });
+    expect(await cli('status', '--at', 'next month')).toMatchObject({ code: 2, stderr: expect.stringContaining('--at must be an ISO 8601 time') });
   }, SLOW_MS);
 });

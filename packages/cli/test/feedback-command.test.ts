@@ -42,6 +42,14 @@ describe('switchback feedback', () => {
     expect(r.stdout).toContain('2 recorded, 1 correlated with a change.');
     expect((await cli('feedback', '--import', 'tickets.csv', '--source', 'zendesk')).stdout).toContain('0 recorded, 2 already known');
     fs.writeFileSync(path.join(cwd, 'bad.csv'), 'id,text,created_at\n1,hello,not a date\n');
-    expect(await cli('feedback', '--import', 'bad.csv')).toMatchObject({ code: 2, stderr: expect.stringContaining('record 1: "not a date" is not a time') });
+    expect(await cli('feedback', '--import', 'bad.csv')).toMatchObject({ code: 2, stderr: expect.stringContaining('line 2 (record 1): "not a date" is not a time') });
+  }, SLOW_MS);
+
+  it('refuses to serve the endpoint without a token, even on this machine alone', async () => {
+    const env = { SWITCHBACK_FEEDBACK_TOKEN: '' };
+    const r = await runCli(['feedback', '--listen', '127.0.0.1:0'], { cwd, env });
+    expect(r).toMatchObject({ code: 2, stdout: '' });
+    expect(r.stderr).toContain('The feedback endpoint records signals, so it needs a token: set SWITCHBACK_FEEDBACK_TOKEN');
+    expect((await runCli(['feedback', '--listen', '0'], { cwd, env: { SWITCHBACK_FEEDBACK_TOKEN: 'abc' } })).stderr).toContain('use at least 16');
   }, SLOW_MS);
 });

@@ -50,6 +50,14 @@ describe('a policy file in the repository', () => {
     expect(await state()).toMatchObject({ appliedPhase: 'read-switch', rollout: { percent: 1 } });
   }, SLOW_MS);
 
+  it('refuses a hand-made flag change beyond what the policy lets the actor do, before anything changes', async () => {
+    const r = await cli('flag', 'set', 'ReadContractDetailsFromCustomer', '--percent', '100', '--agent', '--actor', 'agent-7');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('Refused by the policy: flag ReadContractDetailsFromCustomer to 100% (read-switch@100%)');
+    expect(r.stderr).toContain('rollout.maxStepPercent (50)');
+    expect(await state()).toMatchObject({ rollout: { percent: 1 } });
+  }, SLOW_MS);
+
   it('a role allowed to act still needs the approval the policy asks for, from someone else', async () => {
     const refused = await cli('advance', EXAMPLE_ID, '--actor', 'bob', '--role', 'dba', '--to', 'cut-off', '--override', 'read-switch-soak=compressed for the test');
     expect(refused.code).toBe(1);
@@ -60,8 +68,16 @@ describe('a policy file in the repository', () => {
     expect(asked.code, asked.stderr).toBe(0);
     const { request } = JSON.parse(asked.stdout) as { request: { id: number; evidence: { gates: { id: string; verdict: string }[] } } };
     expect(request.evidence.gates).toEqual(expect.arrayContaining([expect.objectContaining({ id: 'read-flag-at-100', verdict: 'fail' })]));
+    // status lists the open question with the command that answers it, for people and scripts.
+    const shown = await cli('status', EXAMPLE_ID);
+    expect(shown.stdout).toContain(`open request #${request.id} (cut-off): Stop writing support_contract?`);
+    expect(shown.stdout).toContain(`answer: switchback approve ${request.id} --as NAME --role owner`);
+    expect(JSON.parse((await cli('status', EXAMPLE_ID, '--json')).stdout)).toMatchObject({ openRequests: [{ id: request.id, transition: 'cut-off', requiredRole: 'owner', status: 'open' }] });
     expect(await cli('approve', String(request.id), '--as', 'bob', '--role', 'owner')).toMatchObject({ code: 2, stderr: expect.stringContaining('cannot answer it') });
-    expect(await cli('approve', String(request.id), '--as', 'ana', '--role', 'developer')).toMatchObject({ code: 2, stderr: expect.stringContaining('needs an answer from an owner') });
+    expect(await cli('approve', String(request.id), '--as', 'ana', '--role', 'developer')).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining(`Refused: request #${request.id} (cut-off) needs an answer from an owner, the role the policy's approvals name for it; you answer as developer. Who can: a person holding the role owner`),
+    });
     const ok = await cli('approve', String(request.id), '--as', 'ana', '--role', 'owner', '--reason', 'support is quiet');
     expect(ok.code, ok.stderr).toBe(0);
     expect(ok.stdout).toContain('approved by ana (owner)');

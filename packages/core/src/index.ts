@@ -38,5 +38,5 @@ export { parsePolicyFile, type PolicyParseResult } from './policy/policy-file.js
 export { withArticle } from './util/names.js';
 export { classifySignal, termMatches, type SignalClass, type Polarity } from './signals/classify-signal.js';
 export { changeTerms } from './signals/change-terms.js';
-export { parseCsv, parseSignalExport, signalsFromRecords, type SignalInput, type ImportProblem, type ImportResult } from './signals/signal-import.js';
+export { describeImportProblem, parseCsv, parseSignalExport, signalsFromRecords, type SignalInput, type ImportProblem, type ImportResult } from './signals/signal-import.js';
 export { dashboardsFor, type Dashboards, type DashboardQuery } from './dashboards/dashboards.js';

@@ -27,7 +27,7 @@ export { readSchema } from './schema/read-schema.js';
 export { registerChange, planHash, PlanProblemsError } from './executor/register-change.js';
 export { advance, rollback, DEFAULT_PROPAGATION_MS, type ExecutorOptions, type TransitionResult, type Transition } from './executor/executor.js';
 export type { ExecutorEvent } from './executor/executor-events.js';
-export { changeStatus, allStatuses, type ChangeStatus } from './executor/status.js';
+export { changeStatus, allStatuses, type ChangeStatus, type StatusOptions } from './executor/status.js';
 export { evaluateGates, gatesPass, type GateResult, type GateVerdict, type GateContext } from './executor/gates.js';
 export { promQueryNumber, PrometheusQueryError, safeUrl, DEFAULT_PROMETHEUS_TIMEOUT_MS } from './gates/prometheus-client.js';
 export { histogramQuantile, mergeHistograms, type LatencyHistogram } from './gates/latency-histogram.js';
@@ -41,7 +41,7 @@ export { watchChange, type WatchDecision, type WatchContext } from './watch/watc
 export { rolloutGates, rollbackRules } from './watch/watch-rules.js';
 export { systemClock, type Clock } from './watch/clock.js';
 export { currentLeader } from './watch/leader-lock.js';
-export { webhookNotifier, allNotifiers, slackMessage, webhookLabel, DEFAULT_WEBHOOK_TIMEOUT_MS, type Notice, type Notifier } from './watch/notifier.js';
+export { webhookNotifier, allNotifiers, slackMessage, webhookLabel, DEFAULT_WEBHOOK_TIMEOUT_MS, DEFAULT_WEBHOOK_RETRIES, DEFAULT_WEBHOOK_BACKOFF_MS, type Notice, type Notifier, type WebhookOptions } from './watch/notifier.js';
 export {
   openApprovalRequest,
   answerApprovalRequest,
@@ -55,11 +55,11 @@ export {
   type NewApprovalRequest,
   type ApprovalAnswer,
 } from './ledger/approval-store.js';
-export { enforcePolicy, forwardTransitions, backwardTransitions, PolicyRefusedError, ApprovalRequiredError } from './policy/policy-guard.js';
+export { enforcePolicy, enforceFlagPolicy, flagTransition, forwardTransitions, backwardTransitions, PolicyRefusedError, ApprovalRequiredError } from './policy/policy-guard.js';
 export { recordSignals, correlate, CORRELATION_THRESHOLD, RECENT_TRANSITION_MS, type RecordedSignal, type Correlation } from './signals/signal-store.js';
 export { flagStateAt, type FlagStateAt } from './signals/flag-history.js';
 export { dueReport, observeOldReads, type DueItem, type OldReads } from './due/due-report.js';
-export { startFeedbackServer, MAX_FEEDBACK_BODY_BYTES, type FeedbackServer, type FeedbackServerOptions } from './signals/feedback-server.js';
+export { startFeedbackServer, FeedbackTokenError, MAX_FEEDBACK_BODY_BYTES, MIN_FEEDBACK_TOKEN_LENGTH, type FeedbackServer, type FeedbackServerOptions } from './signals/feedback-server.js';
 export { llmClassifier, deterministicClassifier, DEFAULT_LLM_TIMEOUT_MS, type Classifier, type Classified, type LlmClassifierOptions } from './signals/llm-classifier.js';
 export {
   rehearse,

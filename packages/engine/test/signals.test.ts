@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { advance, answerApprovalRequest, flagStateAt, readEvents, recordSignals, registerChange, startFeedbackServer, updateFlag, watchTick, type Db, type WatcherOptions } from '@switchback/engine';
+import { advance, answerApprovalRequest, changeStatus, FeedbackTokenError, listApprovalRequests, flagStateAt, readEvents, recordSignals, registerChange, startFeedbackServer, updateFlag, watchTick, type Db, type WatcherOptions } from '@switchback/engine';
 import { DEFAULT_POLICY } from '@switchback/core';
 import { schemaSql, seedSql } from '@switchback/example-support-desk';
 import { demoChange } from '../../cli/src/demo/demo-change.js';
@@ -81,6 +81,34 @@ describe.each(targets)('signals on $name', (target) => {
       expect(await flagPercent()).toBe(10);
     });
 
+    it('end to end: a ticket posted to the endpoint pauses the rollout, opens a question, and status shows it', async () => {
+      await readyToStep(t.db);
+      const token = 'end-to-end-token-0123';
+      const server = await startFeedbackServer(t.db, { port: 0, token, actor: 'feedback' });
+      try {
+        const res = await fetch(`${server.url}/signals?source=zendesk`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+          body: JSON.stringify({ id: 'z-41', created_at: new Date(clock.now().getTime() - 2 * MIN).toISOString(), organization: 'acme', subject: 'Contract', description: 'The end date on our customer page is blank since this morning' }),
+        });
+        expect(res.status).toBe(201);
+      } finally {
+        await server.close();
+      }
+      const d = await tick();
+      expect(d).toMatchObject({ action: 'asked', transition: 'read-switch@10%', reason: expect.stringContaining('negative signals correlate') });
+      expect(await flagPercent()).toBe(1);
+      const [request] = await listApprovalRequests(t.db, { change: ID, status: 'open' });
+      expect(request).toMatchObject({ id: d.request, transition: 'signals:read-switch@10%', askedBy: 'watcher', options: ['approve', 'reject'] });
+      expect(JSON.stringify(request!.evidence)).toContain('end date on our customer page');
+      const status = await changeStatus(t.db, ID, { now: clock.now(), policy: DEFAULT_POLICY });
+      expect(status.openRequests).toEqual([expect.objectContaining({ id: d.request })]);
+      expect(status.next!.waitingOn.join('\n')).toContain('rollout-no-complaints');
+      // Asked once: the next interval waits on the same question.
+      expect(await tick()).toMatchObject({ action: 'asked', request: d.request });
+      expect(await listApprovalRequests(t.db, { change: ID })).toHaveLength(1);
+    });
+
     it('rejecting the question rolls the rollout back', async () => {
       await readyToStep(t.db);
       await recordSignals(t.db, 'zendesk', [{ at: new Date(clock.now().getTime() - 2 * MIN), tenant: 'acme', body: 'the tier is wrong' }], 'test');
@@ -99,10 +127,21 @@ describe.each(targets)('signals on $name', (target) => {
 });
 
 describe('the feedback endpoint', () => {
-  it('records posted messages, and refuses bad input and a wrong token', async () => {
+  it('never starts without a token long enough to protect anything', async () => {
     const t = await targets[0]!.create();
-    const server = await startFeedbackServer(t.db, { port: 0, token: 's3cret', actor: 'feedback' });
-    const post = (body: string, token = 's3cret') => fetch(`${server.url}/signals?source=intercom`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body });
+    try {
+      await expect(startFeedbackServer(t.db, { port: 0, token: '', actor: 'feedback' })).rejects.toThrow(FeedbackTokenError);
+      await expect(startFeedbackServer(t.db, { port: 0, token: 'short', actor: 'feedback' })).rejects.toThrow(/5 characters; use at least 16/);
+    } finally {
+      await t.drop();
+    }
+  });
+
+  it('records posted messages, and refuses bad input, a missing and a wrong token', async () => {
+    const t = await targets[0]!.create();
+    const secret = 's3cret-s3cret-s3cret';
+    const server = await startFeedbackServer(t.db, { port: 0, token: secret, actor: 'feedback' });
+    const post = (body: string, token = secret) => fetch(`${server.url}/signals?source=intercom`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body });
     try {
       const ok = await post(JSON.stringify({ text: 'the tier is wrong', tenant: 'acme', id: 'c-1' }));
       expect(ok.status).toBe(201);
@@ -111,7 +150,10 @@ describe('the feedback endpoint', () => {
       expect((await post(JSON.stringify({ messages: [{ text: 'a' }, { text: 'b' }] }))).status).toBe(201);
       expect((await post('{not json')).status).toBe(400);
       expect((await post(JSON.stringify([{ created_at: 'x' }]))).status).toBe(400);
-      expect((await post('[]', 'wrong')).status).toBe(401);
+      for (const wrong of ['wrong', `${secret}x`, secret.slice(0, -1)]) expect((await post(JSON.stringify({ text: 'the tier is wrong' }), wrong)).status).toBe(401);
+      const bare = await fetch(`${server.url}/signals`, { method: 'POST', body: JSON.stringify({ text: 'the tier is wrong' }) });
+      expect(bare.status).toBe(401);
+      expect(bare.headers.get('www-authenticate')).toBe('Bearer');
       expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
       const { rows } = await t.db.query<{ source: string; n: number }>('SELECT source, count(*)::int AS n FROM switchback.signals GROUP BY source');
       expect(rows).toEqual([{ source: 'intercom', n: 3 }]);

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { advance, answerApprovalRequest, listApprovalRequests, readEvents, registerChange, runWatcher, verifyLedger, watchTick, webhookNotifier, type Db, type WatchDecision, type WatcherOptions } from '@switchback/engine';
+import { advance, answerApprovalRequest, enforceFlagPolicy, listApprovalRequests, readEvents, registerChange, runWatcher, verifyLedger, watchTick, webhookNotifier, type Db, type WatchDecision, type WatcherOptions } from '@switchback/engine';
 import { DEFAULT_POLICY, policySchema } from '@switchback/core';
 import { schemaSql, seedSql } from '@switchback/example-support-desk';
 import { demoChange } from '../../cli/src/demo/demo-change.js';
@@ -135,6 +135,34 @@ describe.each(targets)('the watcher on $name', (target) => {
     expect(await readFlag(t.db)).toBe(1);
   });
 
+  it('applies the allowed hours in the policy time zone on the day clocks change', async () => {
+    options = { ...options, policy: policySchema.parse({ ...DEFAULT_POLICY, hours: { timezone: 'Europe/Berlin', days: ['sun'], from: '09:00', to: '17:00' } }) };
+    // 2026-03-29, Berlin springs forward: 06:59 UTC is 08:59 CEST, 07:00 UTC is 09:00.
+    const at = async (iso: string) => (await watchTick(t.db, options, memory, new Date(iso)))[0]!;
+    expect(await at('2026-03-29T06:59:00Z')).toMatchObject({ action: 'refused', reason: expect.stringContaining('outside the allowed hours (sun 09:00-17:00 Europe/Berlin)') });
+    expect((await at('2026-03-29T07:00:00Z')).action).not.toBe('refused');
+  });
+
+  it('refuses a rollout step larger than the policy allows, naming the rule and who can take it', async () => {
+    options = { ...options, policy: policySchema.parse({ ...DEFAULT_POLICY, rollout: { maxStepPercent: 5 } }) };
+    clock.advance(11 * MIN);
+    const d = await tick();
+    expect(d).toMatchObject({ action: 'refused', transition: 'read-switch@10%' });
+    expect(d.reason).toContain('the step 1% → 10% is 9 points, more than rollout.maxStepPercent (5) lets the watcher watcher take alone; human can take it');
+    expect(await readFlag(t.db)).toBe(1);
+  });
+
+  it('judges a hand-made flag change like the transition it is: more exposure a rollout step, less a rollback', async () => {
+    const agent = { kind: 'agent' as const, name: 'agent-7' };
+    await expect(enforceFlagPolicy(t.db, FLAG, { percent: 100 }, DEFAULT_POLICY, agent)).rejects.toThrow(/Refused by the policy: flag ReadContractDetailsFromCustomer to 100% \(read-switch@100%\) of watch-me: the step 1% → 100% is 99 points.*Who can: human\./);
+    await expect(enforceFlagPolicy(t.db, FLAG, { percent: 100 }, DEFAULT_POLICY, { kind: 'human', name: 'sam' })).rejects.toThrow(/read-switch@100% of watch-me needs the approval of an owner/);
+    expect(await enforceFlagPolicy(t.db, FLAG, { percent: 100 }, DEFAULT_POLICY, { kind: 'human', name: 'ana', role: 'owner' })).toMatchObject({ kind: 'rollout', toPercent: 100 });
+    expect(await enforceFlagPolicy(t.db, FLAG, { percent: 5, allowTenants: ['acme'] }, DEFAULT_POLICY, agent)).toMatchObject({ kind: 'rollout', fromPercent: 1, toPercent: 5 });
+    expect(await enforceFlagPolicy(t.db, FLAG, { percent: 0 }, DEFAULT_POLICY, agent)).toEqual({ kind: 'rollback', phase: 'read-switch' });
+    const nobody = policySchema.parse({ version: 1, rules: [{ transition: 'rollout', allow: ['human'] }] });
+    await expect(enforceFlagPolicy(t.db, FLAG, { enabled: false }, nobody, agent)).rejects.toThrow(/no rule in the policy allows rollback transitions/);
+  });
+
   it('runs as the only leader on its clock until stopped, and an unreachable webhook is only logged', async () => {
     const logs: string[] = [];
     const stop = new AbortController();
@@ -144,7 +172,7 @@ describe.each(targets)('the watcher on $name', (target) => {
       clock,
       intervalMs: 10_000,
       signal: stop.signal,
-      notifier: webhookNotifier('http://127.0.0.1:9/hooks/secret-path', (m) => logs.push(m), 500),
+      notifier: webhookNotifier('http://127.0.0.1:9/hooks/secret-path', (m) => logs.push(m), { timeoutMs: 500, backoffMs: 1 }),
       log: (l) => logs.push(l),
       onTick: () => {
         if (++ticks === 3) stop.abort();

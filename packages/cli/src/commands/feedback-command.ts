@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { parseSignalExport, type SignalInput } from '@switchback/core';
-import { llmClassifier, recordSignals, startFeedbackServer, SwitchbackError, type Classifier, type RecordedSignal } from '@switchback/engine';
+import { describeImportProblem, parseSignalExport, type SignalInput } from '@switchback/core';
+import { FeedbackTokenError, llmClassifier, MIN_FEEDBACK_TOKEN_LENGTH, recordSignals, startFeedbackServer, SwitchbackError, type Classifier, type RecordedSignal } from '@switchback/engine';
 import { actorOf, outputOf, withLedger, type GlobalOptions } from '../cli-context.js';
 import { paint, type Output } from '../output.js';
 
@@ -33,7 +33,7 @@ export function feedbackCommand(program: Command): void {
     .option('--format <format>', 'csv or json (default: from the file extension)')
     .option('--llm-url <url>', 'also ask a language model through an OpenAI-compatible API (default: $SWITCHBACK_LLM_URL; off when unset; key in $SWITCHBACK_LLM_API_KEY)')
     .option('--llm-model <name>', 'the model to ask (default: $SWITCHBACK_LLM_MODEL)')
-    .option('--listen <[host:]port>', 'serve POST /signals?source=NAME (JSON) until stopped; bearer token from $SWITCHBACK_FEEDBACK_TOKEN')
+    .option('--listen <[host:]port>', 'serve POST /signals?source=NAME (JSON) until stopped; requires a bearer token in $SWITCHBACK_FEEDBACK_TOKEN (16+ characters)')
     .addHelpText('after', `
 Each signal is classified (negative, neutral or positive; severity 0-3) by a
 deterministic classifier and correlated with every change by time (was it
@@ -70,7 +70,7 @@ Examples:
           throw new SwitchbackError(`Cannot read ${o.import}: ${(e as NodeJS.ErrnoException).code ?? String(e)}.`);
         }
         const r = parseSignalExport(content, format, now);
-        if (!r.ok) throw new SwitchbackError(`${o.import}: ${r.problems.slice(0, 10).map((p) => (p.record ? `record ${p.record}: ${p.message}` : p.message)).join('; ')}${r.problems.length > 10 ? ` (and ${r.problems.length - 10} more)` : ''}. Nothing was imported.`);
+        if (!r.ok) throw new SwitchbackError(`${o.import}: ${r.problems.slice(0, 10).map(describeImportProblem).join('; ')}${r.problems.length > 10 ? ` (and ${r.problems.length - 10} more)` : ''}. Nothing was imported.`);
         inputs = r.signals;
         source = o.source ?? `import:${path.basename(o.import)}`;
       } else {
@@ -104,18 +104,19 @@ async function listen(o: FeedbackOptions, out: Output, classify: Classifier | un
   if (!m || Number(m[2]) > 65_535) throw new SwitchbackError(`--listen takes [host:]port, e.g. 8088 or 0.0.0.0:8088 (got "${o.listen}").`);
   const token = process.env.SWITCHBACK_FEEDBACK_TOKEN;
   const host = m[1] ?? '127.0.0.1';
-  if (!token && !['127.0.0.1', 'localhost', '::1'].includes(host)) throw new SwitchbackError('Listening beyond this machine needs a token: set SWITCHBACK_FEEDBACK_TOKEN, and send it as Authorization: Bearer <token>.');
+  // Checked before the database opens: a misconfigured endpoint fails at once, with what to set.
+  if (!token || token.length < MIN_FEEDBACK_TOKEN_LENGTH) throw new FeedbackTokenError(token?.length ?? 0);
   await withLedger(o, 'feedback --listen', async (db) => {
     const server = await startFeedbackServer(db, {
       port: Number(m[2]),
       host,
       actor: actorOf(o),
-      ...(token ? { token } : {}),
+      token,
       ...(classify ? { classify } : {}),
       onRecorded: (source, signals) => out.err(`${new Date().toISOString()} ${signals.length} signal(s) from ${source}, ${signals.filter((s) => s.correlations.length).length} correlated`),
       onError: (message) => out.err(message),
     });
-    out.err(`listening on ${server.url}/signals${token ? ' (bearer token required)' : ''}; stop with Ctrl-C`);
+    out.err(`listening on ${server.url}/signals (bearer token required); stop with Ctrl-C`);
     await new Promise<void>((resolve) => {
       process.once('SIGINT', resolve);
       process.once('SIGTERM', resolve);

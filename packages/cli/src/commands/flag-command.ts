@@ -1,8 +1,9 @@
 import type { Command } from 'commander';
-import { listFlags, SwitchbackError, updateFlag, type FlagRow } from '@switchback/engine';
+import { enforceFlagPolicy, listFlags, SwitchbackError, updateFlag, type FlagRow } from '@switchback/engine';
 import { actorOf, outputOf, withLedger, type GlobalOptions } from '../cli-context.js';
+import { enforcedPolicy, policyActor, type ActorOptions } from '../policy-arg.js';
 
-interface FlagSetOptions extends GlobalOptions {
+interface FlagSetOptions extends GlobalOptions, ActorOptions {
   on?: boolean;
   off?: boolean;
   percent?: string;
@@ -40,7 +41,15 @@ Examples:
     .option('--off', 'disable the flag for everyone (kill switch)')
     .option('--percent <n>', 'rollout percentage, 0..100 in steps of 0.01 (sticky per key)')
     .option('--allow-tenants <list>', 'comma-separated tenants always on while the flag is enabled ("" clears)')
+    .option('--role <role>', 'your role, for the policy (switchback.policy.yaml)')
+    .option('--agent', 'you are an AI agent acting alone (also SWITCHBACK_ACTOR_KIND=agent)')
+    .option('--policy <file>', 'policy file to enforce (default: ./switchback.policy.yaml when present)')
     .addHelpText('after', `
+With a policy file, more exposure on a flag a plan rolls out (a higher
+percentage, turning it on, a new allow-listed tenant) is judged like a
+rollout step (who may, step size, hours, approvals) and less exposure like
+a rollback; what the policy forbids is refused before anything changes.
+
 Examples:
   switchback flag set ReadContractDetailsFromCustomer --allow-tenants acme,internal
   switchback flag set ReadContractDetailsFromCustomer --percent 0      # pull reads back at once`)
@@ -56,7 +65,12 @@ Examples:
         ...(percent !== undefined ? { percent } : {}),
         ...(o.allowTenants !== undefined ? { allowTenants: o.allowTenants.split(',').map((s) => s.trim()).filter(Boolean) } : {}),
       };
-      const f = await withLedger(o, `flag set ${name}`, (db) => updateFlag(db, name, update, actorOf(o)));
+      const actor = actorOf(o);
+      const policy = enforcedPolicy(o);
+      const f = await withLedger(o, `flag set ${name}`, async (db) => {
+        if (policy) await enforceFlagPolicy(db, name, update, policy, policyActor(o, actor));
+        return updateFlag(db, name, update, actor);
+      });
       out.out(o.json ? JSON.stringify(view(f), null, 2) : `${f.name}: ${describe(f)}`);
     });
 }

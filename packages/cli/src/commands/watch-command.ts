@@ -39,6 +39,10 @@ What the watcher does each interval, per change:
   waiting      a gate failed (soak not over, mismatches above the limit)
   refused      the policy does not let the watcher take this transition
 
+Notices go to the log and, with --webhook-url, to the webhook: an answer
+of 5xx or 429, a network error or a 5s timeout is retried twice with
+backoff; the log names the webhook by host only (its path is a secret).
+
 Exit codes (--once): 0 evaluated, 1 an action failed, 2 bad input or no database.
 
 Examples:

@@ -68,7 +68,16 @@ function promQueries(plan: Plan): DashboardQuery[] {
   ];
 }
 
-/** A Grafana dashboard in the export format, with both data sources as import inputs. */
+/** Panels that show a current value or rows rather than a series over time. */
+const PANEL_TYPE: Record<string, 'stat' | 'table'> = { rollout: 'stat', parity: 'stat', backfill: 'table', versions: 'table' };
+
+/**
+ * A Grafana dashboard in the export format ("export for sharing
+ * externally"): the data sources are `__inputs` the import asks for. For the
+ * HTTP API, post `{ dashboard, overwrite: true, inputs: [{ name:
+ * "DS_POSTGRES", type: "datasource", pluginId, value: UID }, …] }` to
+ * /api/dashboards/import.
+ */
 function grafanaDashboard(plan: Plan, sql: DashboardQuery[], promql: DashboardQuery[]): Record<string, unknown> {
   const pg = { type: 'grafana-postgresql-datasource', uid: '${DS_POSTGRES}' };
   const pr = { type: 'prometheus', uid: '${DS_PROMETHEUS}' };
@@ -76,24 +85,40 @@ function grafanaDashboard(plan: Plan, sql: DashboardQuery[], promql: DashboardQu
     id: i + 1,
     title: q.title,
     description: q.description,
-    type: q.id === 'rollout' || q.id === 'parity' ? 'stat' : q.id === 'backfill' || q.id === 'versions' ? 'table' : 'timeseries',
+    type: PANEL_TYPE[q.id] ?? 'timeseries',
     datasource: ds,
     gridPos: { h: 8, w: 12, x: (i % 2) * 12, y: Math.floor(i / 2) * 8 },
+    fieldConfig: { defaults: {}, overrides: [] },
+    options: {},
     targets: [{ refId: 'A', datasource: ds, ...target }],
   });
+  const panelTypes = [...new Set([...sql, ...promql].map((q) => PANEL_TYPE[q.id] ?? 'timeseries'))].sort();
   return {
     __inputs: [
-      { name: 'DS_POSTGRES', label: 'PostgreSQL (the application database)', type: 'datasource', pluginId: 'grafana-postgresql-datasource' },
-      { name: 'DS_PROMETHEUS', label: 'Prometheus (the SDK metrics)', type: 'datasource', pluginId: 'prometheus' },
+      { name: 'DS_POSTGRES', label: 'PostgreSQL (the application database)', description: 'Where the application tables and the switchback ledger live', type: 'datasource', pluginId: 'grafana-postgresql-datasource', pluginName: 'PostgreSQL' },
+      { name: 'DS_PROMETHEUS', label: 'Prometheus (the SDK metrics)', description: 'The Prometheus that scrapes the applications (prometheusMetrics in @switchback/sdk)', type: 'datasource', pluginId: 'prometheus', pluginName: 'Prometheus' },
     ],
+    __requires: [
+      { type: 'grafana', id: 'grafana', name: 'Grafana', version: '10.0.0' },
+      { type: 'datasource', id: 'grafana-postgresql-datasource', name: 'PostgreSQL', version: '1.0.0' },
+      { type: 'datasource', id: 'prometheus', name: 'Prometheus', version: '1.0.0' },
+      ...panelTypes.map((id) => ({ type: 'panel', id, name: id, version: '' })),
+    ],
+    // Null: Grafana assigns its own id on import; the uid keeps re-imports on the same dashboard.
+    id: null,
+    uid: `switchback-${plan.change}`.replace(/[^A-Za-z0-9_-]/g, '-').slice(0, 40),
     title: `Switchback: ${plan.title}`,
-    uid: `switchback-${plan.change}`.slice(0, 40),
     tags: ['switchback', plan.change],
+    editable: true,
+    timezone: 'browser',
     schemaVersion: 39,
+    version: 1,
     time: { from: 'now-6h', to: 'now' },
     refresh: '30s',
+    annotations: { list: [] },
+    templating: { list: [] },
     panels: [
-      ...sql.map((q, i) => panel(q, i, pg, { rawSql: q.query, format: q.id === 'backfill' || q.id === 'versions' || q.id === 'rollout' || q.id === 'parity' ? 'table' : 'time_series', rawQuery: true, editorMode: 'code' })),
+      ...sql.map((q, i) => panel(q, i, pg, { rawSql: q.query, format: PANEL_TYPE[q.id] ? 'table' : 'time_series', rawQuery: true, editorMode: 'code' })),
       ...promql.map((q, i) => panel(q, sql.length + i, pr, { expr: q.query, legendFormat: '__auto' })),
     ],
   };

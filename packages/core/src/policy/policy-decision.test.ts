@@ -76,6 +76,50 @@ describe('decideTransition with a stricter policy', () => {
   });
 });
 
+describe('allowed hours across time zones and daylight saving', () => {
+  const hours = (h: Record<string, unknown>, maxStepPercent = 100) =>
+    policySchema.parse({ version: 1, rules: [{ transition: 'rollout', allow: ['watcher', 'human'] }], rollout: { maxStepPercent }, hours: h });
+  const allowed = (policy: Policy, at: string) => decideTransition(policy, watcher, rollout(1, 5), new Date(at)).allowed;
+
+  it.each([
+    // Berlin springs forward on 2026-03-29: 09:00 local is 08:00 UTC the day before, 07:00 UTC that day.
+    ['Berlin, the day before spring-forward, 08:59 CET', 'Europe/Berlin', '2026-03-28T07:59:00Z', false],
+    ['Berlin, the day before spring-forward, 09:00 CET', 'Europe/Berlin', '2026-03-28T08:00:00Z', true],
+    ['Berlin, spring-forward day, 09:00 CEST', 'Europe/Berlin', '2026-03-29T07:00:00Z', true],
+    ['Berlin, spring-forward day, 16:59 CEST', 'Europe/Berlin', '2026-03-29T14:59:00Z', true],
+    ['Berlin, spring-forward day, 17:00 CEST', 'Europe/Berlin', '2026-03-29T15:00:00Z', false],
+    // Auckland is a day ahead: Thursday 20:30 UTC is Friday 09:30 there.
+    ['Auckland, Friday morning local, Thursday in UTC', 'Pacific/Auckland', '2026-03-05T20:30:00Z', true],
+  ] as const)('%s', (_name, timezone, at, ok) => {
+    expect(allowed(hours({ timezone, days: ['fri', 'sat', 'sun'], from: '09:00', to: '17:00' }), at)).toBe(ok);
+  });
+
+  it('a window across midnight holds both 01:30s of the New York fall-back night, and ends at 06:00 local', () => {
+    const night = hours({ timezone: 'America/New_York', days: ['sat', 'sun'], from: '22:00', to: '06:00' });
+    expect(allowed(night, '2026-11-01T05:30:00Z')).toBe(true); // 01:30 EDT
+    expect(allowed(night, '2026-11-01T06:30:00Z')).toBe(true); // 01:30 EST, an hour later
+    expect(allowed(night, '2026-11-01T10:59:00Z')).toBe(true); // 05:59 EST
+    expect(allowed(night, '2026-11-01T11:00:00Z')).toBe(false); // 06:00 EST
+  });
+
+  it('a refusal names the hours rule, the window in its zone, and that a human can act now', () => {
+    const d = decideTransition(hours({ timezone: 'Europe/Berlin', days: ['mon'], from: '09:00', to: '17:00' }), watcher, rollout(1, 5), new Date('2026-03-03T12:00:00Z'));
+    expect(d).toMatchObject({ allowed: false, rule: 'hours', allowedBy: ['human'] });
+    expect(!d.allowed && d.message).toBe('outside the allowed hours (mon 09:00-17:00 Europe/Berlin); the watcher watch@host may take read-switch@5% then, or a human can now');
+  });
+
+  it('the step size limit: a step of exactly maxStepPercent is allowed, anything larger is refused naming the rule', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 60 }), fc.integer({ min: 0, max: 40 }), fc.integer({ min: 1, max: 60 }), (max, from, step) => {
+        const policy = policySchema.parse({ version: 1, rules: [{ transition: 'rollout', allow: ['watcher', 'role:dba'] }], rollout: { maxStepPercent: max } });
+        const d = decideTransition(policy, watcher, rollout(from, from + step), MONDAY_NOON_UTC);
+        expect(d.allowed).toBe(step <= max);
+        if (!d.allowed) expect(d).toMatchObject({ rule: 'rollout.maxStepPercent', allowedBy: ['role:dba'] });
+      }),
+    );
+  });
+});
+
 describe('localTime', () => {
   it('reads weekday and minutes in the zone, across daylight saving', () => {
     expect(localTime(new Date('2026-07-01T07:30:00Z'), 'Europe/Berlin')).toEqual({ day: 'wed', minutes: 9 * 60 + 30 });

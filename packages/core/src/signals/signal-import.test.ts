@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parseCsv, parseSignalExport } from './signal-import.js';
+import { describeImportProblem, parseCsv, parseSignalExport } from './signal-import.js';
 
 const NOW = new Date('2026-03-02T12:00:00Z');
 
@@ -35,6 +35,21 @@ describe('parseSignalExport', () => {
     const r = parseSignalExport('id,text,created_at\n1,,2026-03-01\n2,ok,yesterday\n', 'csv', NOW);
     expect(r).toEqual({ ok: false, problems: [expect.objectContaining({ record: 1, message: expect.stringContaining('no text') }), expect.objectContaining({ record: 2, message: expect.stringContaining('"yesterday" is not a time') })] });
     expect(parseSignalExport('{"a":1}', 'json', NOW).ok).toBe(false);
-    expect(parseSignalExport('id,text\n1,a,b\n', 'csv', NOW)).toMatchObject({ ok: false, problems: [{ record: 1 }] });
+    expect(parseSignalExport('id,text\n1,a,b\n', 'csv', NOW)).toMatchObject({ ok: false, problems: [{ record: 1, line: 2 }] });
+  });
+
+  it('names the line a bad CSV record starts on, past quoted line breaks', () => {
+    const csv = 'id,text,created_at\r\n1,"two\nlines",2026-03-01\r\n2,"three\nmore\nlines",2026-03-01\r\n3,fine,never\r\n4,a,b,c\n';
+    const r = parseSignalExport(csv, 'csv', NOW);
+    expect(r).toEqual({ ok: false, problems: [{ record: 4, line: 8, message: '4 fields where the header has 3; check the quoting' }] });
+    const dated = parseSignalExport(csv.replace('4,a,b,c\n', ''), 'csv', NOW);
+    expect(!dated.ok && dated.problems.map(describeImportProblem)).toEqual(['line 7 (record 3): "never" is not a time; use ISO 8601 (2026-03-02T10:00:00Z) or Unix seconds']);
+  });
+
+  it('names the line where JSON stops parsing, and the record of a bad JSON message', () => {
+    const r = parseSignalExport('[\n  {"text": "a"},\n  {"text": "b"\n]', 'json', NOW);
+    expect(!r.ok && r.problems[0]).toMatchObject({ record: 0, line: 4 });
+    const bad = parseSignalExport('[{"text": "a"}, {"text": "b", "created_at": "soon"}]', 'json', NOW);
+    expect(!bad.ok && bad.problems.map(describeImportProblem)).toEqual(['record 2: "soon" is not a time; use ISO 8601 (2026-03-02T10:00:00Z) or Unix seconds']);
   });
 });

@@ -19,7 +19,12 @@ export interface ExecutorOptions {
   propagationMs?: number;
   /** Overrides the change file's execution settings (tests, demo). */
   settings?: Partial<ExecutionSettings>;
-  /** The clock for ledger times the watcher's gates read (phase completion, rollout steps); default: now. */
+  /**
+   * The clock for every time the executor records (events, phase runs, flag
+   * and change updates) and the time its gates are evaluated at, so a
+   * simulated timeline stays consistent; default: the real clock (the
+   * database's now() for rows).
+   */
   clock?: () => Date;
   /** Test hook, run after each committed backfill batch. */
   afterBatch?: (batch: number) => void | Promise<void>;
@@ -62,6 +67,11 @@ async function position(db: Queryable, id: string): Promise<Position> {
   if (!change) throw new ChangeNotFoundError(id, (await listChanges(db)).map((c) => c.id));
   const plan = change.plan;
   return { change, plan, applied: change.applied_phase ? plan.phases.findIndex((p) => p.id === change.applied_phase) : -1, active: await activePhaseRun(db, id) };
+}
+
+/** The injected time, or null to let the database use now(). */
+function at(o: ExecutorOptions): Date | null {
+  return o.clock?.() ?? null;
 }
 
 function settingsOf(change: ChangeRow, o: ExecutorOptions): ExecutionSettings {
@@ -154,11 +164,11 @@ async function enterPhase(s: Db, p: Position, o: ExecutorOptions): Promise<Trans
   if (!gatesPass(gates)) return { kind: 'phase', phase: phase.id, direction: 'forward', gates, steps: [], verifications: [], outcome: 'failed' };
   const run = await s.transaction(async (tx) => {
     const { rows } = await tx.query<PhaseRun>(
-      `INSERT INTO switchback.phase_runs (change_id, phase, direction, status, actor) VALUES ($1, $2, 'forward', 'running', $3) RETURNING *`,
-      [p.change.id, phase.id, o.actor],
+      `INSERT INTO switchback.phase_runs (change_id, phase, direction, status, actor, started_at) VALUES ($1, $2, 'forward', 'running', $3, coalesce($4::timestamptz, now())) RETURNING *`,
+      [p.change.id, phase.id, o.actor, at(o)],
     );
-    await tx.query(`UPDATE switchback.changes SET status = 'advancing', updated_at = now() WHERE id = $1`, [p.change.id]);
-    await appendEvent(tx, { change: p.change.id, phase: phase.id, actor: o.actor, action: 'phase.forward', outcome: 'started', evidence: { phaseRun: rows[0]!.id } });
+    await tx.query(`UPDATE switchback.changes SET status = 'advancing', updated_at = coalesce($2::timestamptz, now()) WHERE id = $1`, [p.change.id, at(o)]);
+    await appendEvent(tx, { change: p.change.id, phase: phase.id, actor: o.actor, action: 'phase.forward', outcome: 'started', evidence: { phaseRun: rows[0]!.id } }, o.clock?.());
     return rows[0]!;
   });
   const t = await runPhase(s, p, phase, 'forward', o, run);
@@ -166,11 +176,12 @@ async function enterPhase(s: Db, p: Position, o: ExecutorOptions): Promise<Trans
 }
 
 async function checkGates(s: Db, p: Position, phase: string, gates: Phase['gates'], o: ExecutorOptions): Promise<GateResult[]> {
-  const results = await evaluateGates(s, gates, { change: p.change.id, ...(o.overrides ? { overrides: o.overrides } : {}) });
+  const now = o.clock?.();
+  const results = await evaluateGates(s, gates, { change: p.change.id, ...(now ? { now } : {}), ...(o.overrides ? { overrides: o.overrides } : {}) });
   for (const g of results) o.onEvent?.({ type: 'gate', phase, gate: g });
   if (results.length) {
     await s.transaction((tx) =>
-      appendEvent(tx, { change: p.change.id, phase, actor: o.actor, action: 'gates.evaluated', outcome: gatesPass(results) ? 'passed' : 'failed', evidence: { gates: results } }),
+      appendEvent(tx, { change: p.change.id, phase, actor: o.actor, action: 'gates.evaluated', outcome: gatesPass(results) ? 'passed' : 'failed', evidence: { gates: results } }, now),
     );
   }
   return results;
@@ -184,7 +195,7 @@ async function runPhase(s: Db, p: Position, phase: Phase, direction: 'forward' |
   const t: Transition = { kind: 'phase', phase: phase.id, direction, gates: [], steps: [], verifications: [], outcome: 'succeeded' };
   const settings = settingsOf(p.change, o);
   for (const step of steps) {
-    const outcome = await runStep(s, { change: p.change.id, phase: phase.id, phaseRun: Number(run.id), step, settings, actor: o.actor, propagationMs: o.propagationMs ?? settings.propagation ?? DEFAULT_PROPAGATION_MS, ...(o.onEvent ? { onEvent: o.onEvent } : {}), ...(o.afterBatch ? { afterBatch: o.afterBatch } : {}) });
+    const outcome = await runStep(s, { ...(o.clock ? { clock: o.clock } : {}), change: p.change.id, phase: phase.id, phaseRun: Number(run.id), step, settings, actor: o.actor, propagationMs: o.propagationMs ?? settings.propagation ?? DEFAULT_PROPAGATION_MS, ...(o.onEvent ? { onEvent: o.onEvent } : {}), ...(o.afterBatch ? { afterBatch: o.afterBatch } : {}) });
     t.steps.push(outcome);
     if (outcome.outcome === 'failed') return failRun(s, p, run, t, o, outcome.error ?? 'step failed');
   }
@@ -194,16 +205,16 @@ async function runPhase(s: Db, p: Position, phase: Phase, direction: 'forward' |
     const r = await runVerification(s, v);
     o.onEvent?.({ type: 'verification', phase: phase.id, result: r });
     t.verifications.push(r);
-    await s.transaction((tx) => appendEvent(tx, { change: p.change.id, phase: phase.id, actor: o.actor, action: 'verification', outcome: r.ok ? 'passed' : 'failed', evidence: { ...r } }));
+    await s.transaction((tx) => appendEvent(tx, { change: p.change.id, phase: phase.id, actor: o.actor, action: 'verification', outcome: r.ok ? 'passed' : 'failed', evidence: { ...r } }, o.clock?.()));
   }
   if (t.verifications.some((v) => !v.ok)) return failRun(s, p, run, t, o, failureReason(t));
   await s.transaction(async (tx) => {
-    await tx.query(`UPDATE switchback.phase_runs SET status = 'succeeded', finished_at = coalesce($2::timestamptz, now()), error = NULL WHERE id = $1`, [run.id, o.clock?.() ?? null]);
+    await tx.query(`UPDATE switchback.phase_runs SET status = 'succeeded', finished_at = coalesce($2::timestamptz, now()), error = NULL WHERE id = $1`, [run.id, at(o)]);
     if (direction === 'forward') {
       const last = phase.id === p.plan.phases[p.plan.phases.length - 1]!.id;
-      await tx.query(`UPDATE switchback.changes SET applied_phase = $2, rollout_step = $3, status = $4, updated_at = now() WHERE id = $1`, [p.change.id, phase.id, phase.rollout ? 0 : null, last ? 'completed' : 'idle']);
+      await tx.query(`UPDATE switchback.changes SET applied_phase = $2, rollout_step = $3, status = $4, updated_at = coalesce($5::timestamptz, now()) WHERE id = $1`, [p.change.id, phase.id, phase.rollout ? 0 : null, last ? 'completed' : 'idle', at(o)]);
     } else {
-      await tx.query(`UPDATE switchback.changes SET status = 'idle', updated_at = now() WHERE id = $1`, [p.change.id]);
+      await tx.query(`UPDATE switchback.changes SET status = 'idle', updated_at = coalesce($2::timestamptz, now()) WHERE id = $1`, [p.change.id, at(o)]);
     }
     await appendEvent(tx, { change: p.change.id, phase: phase.id, actor: o.actor, action: `phase.${direction}`, outcome: 'succeeded', evidence: { phaseRun: run.id, steps: t.steps.map((x) => `${x.id}: ${x.outcome}`) } }, o.clock?.());
   });
@@ -217,15 +228,16 @@ async function beginBackward(s: Db, p: Position, phase: Phase, o: ExecutorOption
   const prev = p.plan.phases[idx - 1];
   return s.transaction(async (tx) => {
     const { rows } = await tx.query<PhaseRun>(
-      `INSERT INTO switchback.phase_runs (change_id, phase, direction, status, actor) VALUES ($1, $2, 'backward', 'running', $3) RETURNING *`,
-      [p.change.id, phase.id, o.actor],
+      `INSERT INTO switchback.phase_runs (change_id, phase, direction, status, actor, started_at) VALUES ($1, $2, 'backward', 'running', $3, coalesce($4::timestamptz, now())) RETURNING *`,
+      [p.change.id, phase.id, o.actor, at(o)],
     );
-    await tx.query(`UPDATE switchback.changes SET applied_phase = $2, rollout_step = $3, status = 'rolling-back', updated_at = now() WHERE id = $1`, [
+    await tx.query(`UPDATE switchback.changes SET applied_phase = $2, rollout_step = $3, status = 'rolling-back', updated_at = coalesce($4::timestamptz, now()) WHERE id = $1`, [
       p.change.id,
       prev?.id ?? null,
       prev?.rollout ? prev.rollout.steps.length - 1 : null,
+      at(o),
     ]);
-    await appendEvent(tx, { change: p.change.id, phase: phase.id, actor: o.actor, action: 'phase.backward', outcome: 'started', evidence: { phaseRun: rows[0]!.id } });
+    await appendEvent(tx, { change: p.change.id, phase: phase.id, actor: o.actor, action: 'phase.backward', outcome: 'started', evidence: { phaseRun: rows[0]!.id } }, o.clock?.());
     return rows[0]!;
   });
 }
@@ -235,8 +247,8 @@ async function undoHalfDone(s: Db, p: Position, o: ExecutorOptions): Promise<Tra
   const run = p.active!;
   const phase = phaseById(p.plan, run.phase);
   await s.transaction(async (tx) => {
-    await tx.query(`UPDATE switchback.phase_runs SET status = 'abandoned', finished_at = now() WHERE id = $1`, [run.id]);
-    await appendEvent(tx, { change: p.change.id, phase: phase.id, actor: o.actor, action: 'phase.abandoned', outcome: 'info', evidence: { phaseRun: run.id, error: run.error } });
+    await tx.query(`UPDATE switchback.phase_runs SET status = 'abandoned', finished_at = coalesce($2::timestamptz, now()) WHERE id = $1`, [run.id, at(o)]);
+    await appendEvent(tx, { change: p.change.id, phase: phase.id, actor: o.actor, action: 'phase.abandoned', outcome: 'info', evidence: { phaseRun: run.id, error: run.error } }, o.clock?.());
   });
   return runPhase(s, p, phase, 'backward', o);
 }
@@ -244,8 +256,8 @@ async function undoHalfDone(s: Db, p: Position, o: ExecutorOptions): Promise<Tra
 async function failRun(s: Db, p: Position, run: PhaseRun, t: Transition, o: ExecutorOptions, error: string): Promise<Transition> {
   await s.transaction(async (tx) => {
     await tx.query(`UPDATE switchback.phase_runs SET error = $2 WHERE id = $1`, [run.id, error]);
-    await tx.query(`UPDATE switchback.changes SET status = 'failed', updated_at = now() WHERE id = $1`, [p.change.id]);
-    await appendEvent(tx, { change: p.change.id, phase: t.phase, actor: o.actor, action: `phase.${t.direction}`, outcome: 'failed', evidence: { phaseRun: run.id, error } });
+    await tx.query(`UPDATE switchback.changes SET status = 'failed', updated_at = coalesce($2::timestamptz, now()) WHERE id = $1`, [p.change.id, at(o)]);
+    await appendEvent(tx, { change: p.change.id, phase: t.phase, actor: o.actor, action: `phase.${t.direction}`, outcome: 'failed', evidence: { phaseRun: run.id, error } }, o.clock?.());
   });
   return { ...t, outcome: 'failed' };
 }
@@ -263,9 +275,9 @@ async function stepRollout(s: Db, p: Position, o: ExecutorOptions): Promise<Tran
   const t: Transition = { kind: 'rollout', phase: phase.id, direction: 'forward', gates, steps: [], verifications: [], rollout: { flag: rollout.flag, fromPercent: from, toPercent: to }, outcome: 'failed' };
   if (!gatesPass(gates)) return t;
   await s.transaction(async (tx) => {
-    await tx.query(`UPDATE switchback.flags SET enabled = true, rollout_bps = $2, version = version + 1, updated_at = now(), updated_by = $3 WHERE name = $1`, [rollout.flag, Math.round(to * 100), o.actor]);
+    await tx.query(`UPDATE switchback.flags SET enabled = true, rollout_bps = $2, version = version + 1, updated_at = coalesce($4::timestamptz, now()), updated_by = $3 WHERE name = $1`, [rollout.flag, Math.round(to * 100), o.actor, at(o)]);
     await tx.query(`SELECT pg_notify('switchback_flags', $1)`, [rollout.flag]);
-    await tx.query(`UPDATE switchback.changes SET rollout_step = $2, updated_at = now() WHERE id = $1`, [p.change.id, i + 1]);
+    await tx.query(`UPDATE switchback.changes SET rollout_step = $2, updated_at = coalesce($3::timestamptz, now()) WHERE id = $1`, [p.change.id, i + 1, at(o)]);
     await appendEvent(tx, { change: p.change.id, phase: phase.id, actor: o.actor, action: 'rollout.step', outcome: 'succeeded', evidence: { flag: rollout.flag, fromPercent: from, toPercent: to } }, o.clock?.());
   });
   o.onEvent?.({ type: 'rollout', flag: rollout.flag, fromPercent: from, toPercent: to });

@@ -16,6 +16,8 @@ export interface StepContext {
   actor: string;
   propagationMs: number;
   onEvent?: (e: ExecutorEvent) => void;
+  /** The time recorded for the step's events and flag writes (a simulated timeline); default: now. */
+  clock?: () => Date;
   afterBatch?: (batch: number) => void | Promise<void>;
 }
 
@@ -45,12 +47,12 @@ export async function runStep(db: Db, c: StepContext): Promise<StepOutcome> {
     retries: c.settings.lockRetries,
     onRetry: async (attempt, waitMs, error) => {
       c.onEvent?.({ type: 'retry', step: step.id, attempt, waitMs, error });
-      await db.transaction((tx) => appendEvent(tx, { change: c.change, phase: c.phase, actor: c.actor, action: 'step.lock-retry', outcome: 'retrying', evidence: { step: step.id, attempt, waitMs, error } }));
+      await db.transaction((tx) => appendEvent(tx, { change: c.change, phase: c.phase, actor: c.actor, action: 'step.lock-retry', outcome: 'retrying', evidence: { step: step.id, attempt, waitMs, error } }, c.clock?.()));
     },
   };
   const record = (tx: Queryable, evidence: Record<string, unknown> = {}, sql: string | null = null) =>
     markStepDone(tx, c.phaseRun, step.id).then(() =>
-      appendEvent(tx, { change: c.change, phase: c.phase, actor: c.actor, action: `step.${step.kind}`, outcome: 'succeeded', sql, evidence: { step: step.id, description: step.description, ms: Date.now() - t0, ...evidence } }),
+      appendEvent(tx, { change: c.change, phase: c.phase, actor: c.actor, action: `step.${step.kind}`, outcome: 'succeeded', sql, evidence: { step: step.id, description: step.description, ms: Date.now() - t0, ...evidence } }, c.clock?.()),
     );
   try {
     let extra: Partial<StepOutcome> = {};
@@ -67,7 +69,7 @@ export async function runStep(db: Db, c: StepContext): Promise<StepOutcome> {
         break;
       case 'flag':
         await db.transaction(async (tx) => {
-          await writeFlag(tx, step.flag, step.set, { change: c.change, actor: c.actor, description: step.description });
+          await writeFlag(tx, step.flag, step.set, { change: c.change, actor: c.actor, description: step.description, ...(c.clock ? { at: c.clock() } : {}) });
           await record(tx, { flag: step.flag, set: step.set });
         });
         break;
@@ -123,7 +125,7 @@ async function backfillWithVerification(db: Db, step: BackfillStep, c: StepConte
     const v = await runVerification(db, step.backfill.verification);
     verification = v;
     c.onEvent?.({ type: 'verification', phase: c.phase, result: v });
-    await db.transaction((tx) => appendEvent(tx, { change: c.change, phase: c.phase, actor: c.actor, action: 'backfill.verification', outcome: v.ok ? 'passed' : 'failed', evidence: { step: id, ...v } }));
+    await db.transaction((tx) => appendEvent(tx, { change: c.change, phase: c.phase, actor: c.actor, action: 'backfill.verification', outcome: v.ok ? 'passed' : 'failed', evidence: { step: id, ...v } }, c.clock?.()));
     if (v.ok) break;
     // Start the next pass from the first key (its own checkpoint row).
     await db.transaction((tx) => saveCheckpoint(tx, c.phaseRun, repairStep(step.id, pass + 1), { last_key: null, rows_visited: 0, rows_changed: 0, batches: 0 }));

@@ -50,10 +50,14 @@ export class RequestAnsweredError extends SwitchbackError {
 export class ApprovalRoleError extends SwitchbackError {
   constructor(
     readonly request: number,
+    readonly transition: string,
     readonly required: string,
     readonly given: string | undefined,
   ) {
-    super(`Request #${request} needs an answer from ${withArticle(required)}${given ? `; you answer as ${given}` : ''}. Answer with --role ${required} if you hold that role, or ask ${withArticle(required)} to answer.`);
+    super(
+      `Refused: request #${request} (${transition}) needs an answer from ${withArticle(required)}, the role the policy's approvals name for it${given ? `; you answer as ${given}` : ' and you gave no role'}. ` +
+        `Who can: a person holding the role ${required}, other than the one who asked (switchback approve ${request} --as NAME --role ${required}).`,
+    );
   }
 }
 
@@ -144,7 +148,7 @@ export async function answerApprovalRequest(db: Db, id: number, a: ApprovalAnswe
     if (!r) throw new ApprovalRequestNotFoundError(String(id));
     if (r.status !== 'open') throw new RequestAnsweredError(id, r.status, r.answered_by);
     if (r.asked_by === a.by) throw new SelfApprovalError(id, a.by);
-    if (a.approve && r.required_role && r.required_role !== a.role) throw new ApprovalRoleError(id, r.required_role, a.role);
+    if (a.approve && r.required_role && r.required_role !== a.role) throw new ApprovalRoleError(id, r.transition, r.required_role, a.role);
     const answer = a.answer ?? (a.approve ? 'approve' : 'reject');
     if (a.answer !== undefined && !r.options.includes(a.answer)) throw new SwitchbackError(`"${a.answer}" is not an option of request #${id}; its options are ${r.options.join(', ')}.`);
     const updated = await tx.query<Row>(

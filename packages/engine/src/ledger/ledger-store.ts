@@ -206,18 +206,18 @@ export async function writeFlag(
   tx: Queryable,
   name: string,
   state: { enabled: boolean; rolloutBps: number; allowTenants?: string[] } | 'remove',
-  meta: { change: string | null; actor: string; description?: string },
+  meta: { change: string | null; actor: string; description?: string; at?: Date },
 ): Promise<void> {
   if (state === 'remove') {
     await tx.query('DELETE FROM switchback.flags WHERE name = $1', [name]);
   } else {
     await tx.query(
-      `INSERT INTO switchback.flags (name, description, enabled, rollout_bps, allow_tenants, change_id, updated_by)
-       VALUES ($1, $2, $3, $4, $5, $6, $7)
+      `INSERT INTO switchback.flags (name, description, enabled, rollout_bps, allow_tenants, change_id, updated_by, updated_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, coalesce($9::timestamptz, now()))
        ON CONFLICT (name) DO UPDATE SET enabled = EXCLUDED.enabled, rollout_bps = EXCLUDED.rollout_bps,
          allow_tenants = COALESCE($8, switchback.flags.allow_tenants), change_id = COALESCE(EXCLUDED.change_id, switchback.flags.change_id),
-         version = switchback.flags.version + 1, updated_at = now(), updated_by = EXCLUDED.updated_by`,
-      [name, meta.description ?? '', state.enabled, state.rolloutBps, state.allowTenants ?? [], meta.change, meta.actor, state.allowTenants ?? null],
+         version = switchback.flags.version + 1, updated_at = EXCLUDED.updated_at, updated_by = EXCLUDED.updated_by`,
+      [name, meta.description ?? '', state.enabled, state.rolloutBps, state.allowTenants ?? [], meta.change, meta.actor, state.allowTenants ?? null, meta.at ?? null],
     );
   }
   await tx.query(`SELECT pg_notify('switchback_flags', $1)`, [name]);

@@ -2,7 +2,8 @@ import { decideTransition, transitionName, withArticle, type Plan, type Policy, 
 import type { Db } from '../db/db.js';
 import { ChangeNotFoundError, SwitchbackError } from '../errors.js';
 import { evaluateGates } from '../executor/gates.js';
-import { activePhaseRun, getChange, listChanges, type ChangeRow, type PhaseRun } from '../ledger/ledger-store.js';
+import type { FlagUpdate } from '../ledger/flag-store.js';
+import { activePhaseRun, getChange, getFlag, listChanges, type ChangeRow, type FlagRow, type PhaseRun } from '../ledger/ledger-store.js';
 
 /** The policy does not let this actor take this transition alone. */
 export class PolicyRefusedError extends SwitchbackError {
@@ -95,4 +96,39 @@ export async function enforcePolicy(db: Db, id: string, policy: Policy, actor: P
     }
   }
   return list;
+}
+
+/** What a hand-made flag change means for the policy: exposure up is a rollout step, down is a rollback. */
+export function flagTransition(change: ChangeRow, flag: FlagRow, update: FlagUpdate): TransitionRequest | undefined {
+  const phase = change.plan.phases.find((p) => p.rollout?.flag === flag.name) ?? change.plan.phases.find((p) => p.forward.some((s) => s.kind === 'flag' && s.flag === flag.name));
+  if (!phase) return undefined;
+  const before = flag.enabled ? flag.rollout_bps / 100 : 0;
+  const enabled = update.enabled ?? flag.enabled;
+  const after = enabled ? (update.percent ?? flag.rollout_bps / 100) : 0;
+  const newTenants = (update.allowTenants ?? []).filter((t) => !flag.allow_tenants.includes(t));
+  if (after < before) return { kind: 'rollback', phase: phase.id };
+  if (after > before || (enabled && newTenants.length)) return { kind: 'rollout', phase: phase.id, fromPercent: before, toPercent: after };
+  return undefined;
+}
+
+/**
+ * Refuse a hand-made flag change the policy does not let `actor` make alone:
+ * more exposure is judged as a rollout step (step size, hours, approvals),
+ * less as a rollback. Flags no plan uses are not the policy's business.
+ */
+export async function enforceFlagPolicy(db: Db, name: string, update: FlagUpdate, policy: Policy, actor: PolicyActor, now: Date = new Date()): Promise<TransitionRequest | undefined> {
+  const flag = await getFlag(db, name);
+  const change = flag?.change_id ? await getChange(db, flag.change_id) : undefined;
+  if (!flag || !change) return undefined;
+  const t = flagTransition(change, flag, update);
+  if (!t) return undefined;
+  const what = `flag ${name} ${t.kind === 'rollback' ? 'pulled back' : `to ${t.toPercent}%`} (${transitionName(t)})`;
+  const d = decideTransition(policy, actor, t, now);
+  if (!d.allowed) throw new PolicyRefusedError(change.id, what, d.rule, d.allowedBy, d.message);
+  for (const a of d.approvals) {
+    const tn = transitionName(t);
+    const [g] = await evaluateGates(db, [{ id: `approval-${a.role}`, kind: 'approval', description: `${withArticle(a.role)} approved ${tn}`, role: a.role }], { change: change.id, transition: tn, now });
+    if (g!.verdict !== 'pass') throw new ApprovalRequiredError(change.id, tn, a.role, g!.detail);
+  }
+  return t;
 }

@@ -1,10 +1,25 @@
 import http from 'node:http';
-import { timingSafeEqual } from 'node:crypto';
+import { createHash, timingSafeEqual } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { parseSignalExport } from '@switchback/core';
 import type { Db } from '../db/db.js';
+import { SwitchbackError } from '../errors.js';
 import type { Classifier } from './llm-classifier.js';
 import { recordSignals, type RecordedSignal } from './signal-store.js';
+
+/** Shorter tokens are refused at startup: a guessable token protects nothing. */
+export const MIN_FEEDBACK_TOKEN_LENGTH = 16;
+
+/** The endpoint records signals (it changes state), so it never runs without a token. */
+export class FeedbackTokenError extends SwitchbackError {
+  constructor(readonly length: number) {
+    super(
+      length
+        ? `The feedback endpoint's token is ${length} characters; use at least ${MIN_FEEDBACK_TOKEN_LENGTH} (e.g. openssl rand -hex 24) in SWITCHBACK_FEEDBACK_TOKEN.`
+        : 'The feedback endpoint records signals, so it needs a token: set SWITCHBACK_FEEDBACK_TOKEN (e.g. export SWITCHBACK_FEEDBACK_TOKEN=$(openssl rand -hex 24)) and send it as Authorization: Bearer <token>.',
+    );
+  }
+}
 
 /** Larger bodies are refused: an export that big belongs in `switchback feedback --import`. */
 export const MAX_FEEDBACK_BODY_BYTES = 1_000_000;
@@ -12,8 +27,8 @@ export const MAX_FEEDBACK_BODY_BYTES = 1_000_000;
 export interface FeedbackServerOptions {
   port: number;
   host?: string;
-  /** When set, requests must carry `Authorization: Bearer <token>`. */
-  token?: string;
+  /** Every POST must carry `Authorization: Bearer <token>` (at least {@link MIN_FEEDBACK_TOKEN_LENGTH} characters). */
+  token: string;
   actor: string;
   classify?: Classifier;
   onRecorded?: (source: string, signals: RecordedSignal[]) => void;
@@ -30,11 +45,12 @@ function send(res: http.ServerResponse, status: number, body: unknown): void {
   res.end(JSON.stringify(body));
 }
 
-function authorized(header: string | undefined, token: string | undefined): boolean {
-  if (!token) return true;
-  const given = Buffer.from(header?.replace(/^Bearer\s+/i, '') ?? '');
-  const want = Buffer.from(token);
-  return given.length === want.length && timingSafeEqual(given, want);
+const digest = (s: string) => createHash('sha256').update(s, 'utf8').digest();
+
+/** Compares digests of equal length in constant time, so neither the token's content nor its length leaks through timing. */
+function authorized(header: string | undefined, token: string): boolean {
+  const m = /^Bearer\s+(.+)$/i.exec(header ?? '');
+  return timingSafeEqual(digest(m?.[1] ?? ''), digest(token)) && !!m;
 }
 
 /**
@@ -44,6 +60,7 @@ function authorized(header: string | undefined, token: string | undefined): bool
  * classification and correlations; `GET /healthz` answers 200.
  */
 export async function startFeedbackServer(db: Db, o: FeedbackServerOptions): Promise<FeedbackServer> {
+  if (!o.token || o.token.length < MIN_FEEDBACK_TOKEN_LENGTH) throw new FeedbackTokenError(o.token?.length ?? 0);
   // One request at a time: PGlite has one connection, and order keeps the ledger readable.
   let queue: Promise<unknown> = Promise.resolve();
   const server = http.createServer((req, res) => {
@@ -51,7 +68,10 @@ export async function startFeedbackServer(db: Db, o: FeedbackServerOptions): Pro
     if (req.method === 'GET' && url.pathname === '/healthz') return send(res, 200, { ok: true });
     if (url.pathname !== '/signals') return send(res, 404, { error: 'POST signals to /signals' });
     if (req.method !== 'POST') return send(res, 405, { error: 'use POST' });
-    if (!authorized(req.headers.authorization, o.token)) return send(res, 401, { error: 'missing or wrong bearer token' });
+    if (!authorized(req.headers.authorization, o.token)) {
+      res.setHeader('www-authenticate', 'Bearer');
+      return send(res, 401, { error: 'missing or wrong bearer token (Authorization: Bearer <token>)' });
+    }
     const chunks: Buffer[] = [];
     let size = 0;
     req.on('data', (c: Buffer) => {

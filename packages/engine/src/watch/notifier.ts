@@ -12,8 +12,18 @@ export interface Notifier {
   notify(n: Notice): Promise<void>;
 }
 
-/** How long a webhook may take before the notice is given up (the watcher never waits longer). */
+/** How long one webhook attempt may take before it is given up. */
 export const DEFAULT_WEBHOOK_TIMEOUT_MS = 5_000;
+/** Attempts after the first, for answers that may pass (5xx, 429) and for network errors and timeouts. */
+export const DEFAULT_WEBHOOK_RETRIES = 2;
+/** Wait before the first retry; each further one waits twice as long. */
+export const DEFAULT_WEBHOOK_BACKOFF_MS = 500;
+
+export interface WebhookOptions {
+  timeoutMs?: number;
+  retries?: number;
+  backoffMs?: number;
+}
 
 const ICONS = { info: ':large_blue_circle:', warning: ':large_yellow_circle:', alert: ':red_circle:' } as const;
 
@@ -40,20 +50,36 @@ export function webhookLabel(url: string): string {
 }
 
 /**
- * Posts notices to a webhook. A failing or slow webhook is reported through
- * `onError` (by host, never the URL) and never stops the watcher.
+ * Posts notices to a webhook. An answer that may pass (5xx, 429), a network
+ * error or a timeout is retried with exponential backoff; a 4xx is not (the
+ * request itself is wrong). What still fails is reported through `onError`,
+ * by host only (webhook paths are secrets), and never stops the watcher.
+ * Worst case per notice: (retries + 1) × timeout plus the backoff.
  */
-export function webhookNotifier(url: string, onError: (message: string) => void, timeoutMs = DEFAULT_WEBHOOK_TIMEOUT_MS): Notifier {
+export function webhookNotifier(url: string, onError: (message: string) => void, o: WebhookOptions = {}): Notifier {
   const label = webhookLabel(url);
+  const retries = o.retries ?? DEFAULT_WEBHOOK_RETRIES;
+  const backoff = o.backoffMs ?? DEFAULT_WEBHOOK_BACKOFF_MS;
   return {
     async notify(n) {
-      try {
-        const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(slackMessage(n)), signal: AbortSignal.timeout(timeoutMs) });
-        if (!res.ok) onError(`${label} answered HTTP ${res.status}; the notice "${n.title}" was not delivered`);
-      } catch (e) {
-        const reason = e instanceof Error ? ((e.cause as NodeJS.ErrnoException | undefined)?.code ?? e.name) : 'error';
-        onError(`${label} could not be reached (${String(reason)}); the notice "${n.title}" was not delivered`);
+      const body = JSON.stringify(slackMessage(n));
+      let problem = '';
+      let attempts = 0;
+      for (let attempt = 0; attempt <= retries; attempt++) {
+        attempts++;
+        if (attempt) await new Promise((r) => setTimeout(r, backoff * 2 ** (attempt - 1)));
+        try {
+          const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body, signal: AbortSignal.timeout(o.timeoutMs ?? DEFAULT_WEBHOOK_TIMEOUT_MS) });
+          await res.body?.cancel().catch(() => {});
+          if (res.ok) return;
+          problem = `answered HTTP ${res.status}`;
+          if (res.status < 500 && res.status !== 429) break;
+        } catch (e) {
+          const reason = e instanceof Error ? ((e.cause as NodeJS.ErrnoException | undefined)?.code ?? e.name) : 'error';
+          problem = reason === 'TimeoutError' ? `did not answer within ${o.timeoutMs ?? DEFAULT_WEBHOOK_TIMEOUT_MS}ms` : `could not be reached (${String(reason)})`;
+        }
       }
+      onError(`${label} ${problem}${attempts > 1 ? ` (${attempts} attempts)` : ''}; the notice "${n.title}" was not delivered`);
     },
   };
 }

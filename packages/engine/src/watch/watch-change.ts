@@ -173,12 +173,12 @@ async function rollBack(db: Db, change: ChangeRow, phase: Phase, results: GateRe
   const name = transitionName({ kind: 'rollback', phase: phase.id });
   const why = tripped.map((g) => `${g.id}: ${g.detail}`).join('; ');
   const decision = decideTransition(ctx.policy, watcher, { kind: 'rollback', phase: phase.id }, ctx.now);
-  if (!decision.allowed) return { change: change.id, gates: results, action: 'refused', transition: name, reason: `a rollback rule tripped (${why}), but ${decision.message}` };
+  if (!decision.allowed) return { change: change.id, gates: results, action: 'refused', transition: name, reason: `a rollback rule tripped (${why}), but ${decision.message}${decision.allowedBy.length ? ` (allowed: ${decision.allowedBy.join(', ')})` : ''}` };
   const flag = phase.rollout?.flag;
   if (flag) {
     await db.transaction(async (tx) => {
       const { rows } = await tx.query<{ rollout_bps: number; enabled: boolean }>('SELECT rollout_bps, enabled FROM switchback.flags WHERE name = $1 FOR UPDATE', [flag]);
-      await tx.query(`UPDATE switchback.flags SET rollout_bps = 0, version = version + 1, updated_at = now(), updated_by = $2 WHERE name = $1`, [flag, ctx.actor]);
+      await tx.query(`UPDATE switchback.flags SET rollout_bps = 0, version = version + 1, updated_at = $3, updated_by = $2 WHERE name = $1`, [flag, ctx.actor, ctx.now]);
       await tx.query(`SELECT pg_notify('switchback_flags', $1)`, [flag]);
       const before = rows[0] ? (rows[0].enabled ? rows[0].rollout_bps / 100 : 0) : null;
       await appendEvent(tx, { change: change.id, phase: phase.id, actor: ctx.actor, action: 'watch.rollback', outcome: 'succeeded', evidence: { flag, fromPercent: before, toPercent: 0, tripped: tripped.map((g) => ({ id: g.id, detail: g.detail, evidence: g.evidence })) } }, ctx.now);
