@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { advance, registerChange, type Db } from '@switchback/engine';
 import { schemaSql, seedSql } from '@switchback/example-support-desk';
 import { targets, type TestDatabase } from '../../../test-support/databases.js';
-import { changeFrom, columnsOf, exec, indexNames, isNotNull, oldVersionGone, walkLifecycle, WriteLog } from './intent-lifecycle.js';
+import { changeFrom, columnsOf, exec, indexNames, isNotNull, oldVersionGone, walkLifecycle, WriteLog, readBy } from './intent-lifecycle.js';
 
 const SCHEMA = 'desk';
 const T = `${SCHEMA}.support_customer`;
@@ -72,10 +72,7 @@ describe.each(targets)('rename-column lifecycle on $name', (target) => {
       const { rows } = await db.query<{ v: string }>(`SELECT ${to} AS v FROM ${T} WHERE id = $1`, [inserted]);
       expect(rows[0]?.v).toBe(`new-i${round}`);
     };
-    const read = (column: string) => async (keys: string[]) => {
-      const { rows } = await t.db.query<{ id: string; v: string | null }>(`SELECT id::text AS id, ${column} AS v FROM ${T} WHERE id = ANY($1::bigint[])`, [keys]);
-      return new Map(rows.map((r) => [r.id, r.v]));
-    };
+    const read = (column: string) => readBy(t.db, `SELECT id, ${column} AS v FROM ${T} WHERE id = ANY($1::bigint[])`);
 
     await walkLifecycle(t.db, id, async (applied) => {
       const i = applied ? PHASES.indexOf(applied) : -1;
