@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { duration } from '../change/change-spec.js';
+import { duration, moveColumnsParams } from '../change/change-spec.js';
 import type { AppVersionGate, FlagState, Gate, SoakGate } from '../plan/plan.js';
 import { formatDuration } from '../util/duration.js';
 
@@ -35,3 +35,17 @@ export function soakGate(id: string, phase: SoakGate['phase'], ms: number, what:
 export function oldVersionsNote(what: string): string {
   return `set params.oldVersions so a gate can check that no instance of the previous app version, which still uses ${what}, is running before it is removed.`;
 }
+
+const move = moveColumnsParams.shape;
+
+/**
+ * Rollout, soak, retention and old versions with move-columns' meaning and
+ * defaults, for the intents whose phases are move-columns' (extract-columns,
+ * merge-tables, split-table, replace-enum-with-lookup).
+ */
+export const moveLikeParams = {
+  rollout: move.rollout,
+  soak: move.soak,
+  retention: move.retention,
+  oldVersions: move.oldVersions,
+};

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { flagName, identifier, moveColumnsParams, tableName, type ChangeSpec } from '../change/change-spec.js';
+import { flagName, identifier, tableName, type ChangeSpec } from '../change/change-spec.js';
 import type { Phase, Plan, Step } from '../plan/plan.js';
 import { PLAN_VERSION } from '../plan/plan.js';
 import { findColumn, findTable, type SchemaModel } from '../schema/schema-model.js';
@@ -7,12 +7,12 @@ import { formatDuration } from '../util/duration.js';
 import { camel, pascal } from '../util/names.js';
 import { ident, literal, qualified } from '../util/sql.js';
 import { restoreNotNullSql } from './drop-column-intent.js';
+import { moveLikeParams } from './common-params.js';
 import type { IntentDef, PlanProblem, PlanResult } from './intent.js';
+import { columnMissing, singleKeyMissing, tableMissing } from './intent-problems.js';
 import { DEFAULT_READ_SWITCH_SOAK_MS } from './move-columns-intent.js';
 import { archiveSchema, bareName, bounds, estimate, homeSchema, missingColumnsSql, triggerMissingSql } from './move-columns-sql.js';
 import { FLAG_FULL, FLAG_OFF, oldVersionsGates, retireNotes } from './retire-phases.js';
-
-const move = moveColumnsParams.shape;
 
 export const replaceEnumWithLookupParams = z.strictObject({
   table: tableName,
@@ -24,10 +24,7 @@ export const replaceEnumWithLookupParams = z.strictObject({
   fk: identifier.optional(),
   /** Flag that switches reads to the lookup; defaults to Read<Column>FromLookup. */
   flag: flagName.optional(),
-  rollout: move.rollout,
-  soak: move.soak,
-  retention: move.retention,
-  oldVersions: move.oldVersions,
+  ...moveLikeParams,
 });
 export type ReplaceEnumWithLookupParams = z.output<typeof replaceEnumWithLookupParams>;
 
@@ -52,19 +49,16 @@ export function planReplaceEnum(change: EnumChange, schema: SchemaModel): PlanRe
   const p = change.params;
   const problems: PlanProblem[] = [];
   const table = findTable(schema, p.table);
-  if (!table) {
-    const known = Object.keys(schema.tables).sort().join(', ') || 'none';
-    return { ok: false, problems: [{ code: 'table-not-found', field: 'params.table', message: `table "${p.table}" does not exist in the schema planned against (tables: ${known}). Check the name.` }] };
-  }
+  if (!table) return { ok: false, problems: [tableMissing('params.table', p.table, schema, 'Check the name.')] };
   const column = findColumn(table, p.column);
   const fk = p.fk ?? `${p.column}_id`;
-  if (!column) problems.push({ code: 'column-not-found', field: 'params.column', message: `column "${p.column}" does not exist in ${table.name} (columns: ${table.columns.map((c) => c.name).join(', ')}).` });
+  if (!column) problems.push(columnMissing('params.column', table, p.column, ''));
   else if (schema.enums && !schema.enums[column.type]) {
     problems.push({ code: 'invalid-params', field: 'params.column', message: `${table.name}.${p.column} is of type ${column.type}, not an enum (enums: ${Object.keys(schema.enums).join(', ') || 'none'}). Only an enum column can be replaced by a lookup.` });
   }
   if (findColumn(table, fk)) problems.push({ code: 'column-conflict', field: p.fk ? 'params.fk' : 'params.column', message: `${table.name} already has a column "${fk}"; name the new foreign-key column with params.fk.` });
   if (findTable(schema, p.lookup.table)) problems.push({ code: 'already-exists', field: 'params.lookup.table', message: `table "${p.lookup.table}" already exists; replace-enum-with-lookup creates it. Name a new table.` });
-  if (table.primaryKey.length !== 1) problems.push({ code: 'unsupported-key', field: 'params.table', message: `${table.name} has ${table.primaryKey.length ? 'a composite' : 'no'} primary key; the backfill batches by a single-column key. Add one first.` });
+  if (table.primaryKey.length !== 1) problems.push(singleKeyMissing('params.table', table, 'the backfill batches by a single-column key. Add one first.'));
   if (problems.length || !column) return { ok: false, problems };
   const key = findColumn(table, table.primaryKey[0]!)!;
   return { ok: true, plan: buildPlan(change, { ...column, required: !column.nullable && column.default === null }, fk, key.name, key.type, schema.enums?.[column.type]) };

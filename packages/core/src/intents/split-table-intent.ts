@@ -1,18 +1,18 @@
 import { z } from 'zod';
-import { flagName, moveColumnsParams, tableName, type ChangeSpec } from '../change/change-spec.js';
+import { flagName, tableName, type ChangeSpec } from '../change/change-spec.js';
 import type { AppChange, Phase, Plan, Step } from '../plan/plan.js';
 import { PLAN_VERSION } from '../plan/plan.js';
 import { findColumn, findTable, type SchemaModel } from '../schema/schema-model.js';
 import { formatDuration } from '../util/duration.js';
 import { camel, pascal } from '../util/names.js';
 import { qualified } from '../util/sql.js';
+import { moveLikeParams } from './common-params.js';
 import type { IntentDef, PlanProblem, PlanResult } from './intent.js';
+import { singleKeyMissing, tableMissing, triggerSyncOnly } from './intent-problems.js';
 import { DEFAULT_READ_SWITCH_SOAK_MS } from './move-columns-intent.js';
 import { bareName, missingColumnsSql, triggerMissingSql } from './move-columns-sql.js';
 import { FLAG_FULL, FLAG_OFF, oldVersionsGates, retireNotes } from './retire-phases.js';
 import * as sql from './split-table-sql.js';
-
-const move = moveColumnsParams.shape;
 
 export const splitTableParams = z.strictObject({
   table: tableName,
@@ -25,10 +25,7 @@ export const splitTableParams = z.strictObject({
     .refine((w) => !/;|--|\/\*/.test(w), { message: "write one boolean expression over the table's columns, e.g. tier = 'platinum' (no ;, no comments)" }),
   /** Flag that switches reads of the moved rows to the new table; defaults to Read<Into>FromOwnTable. */
   flag: flagName.optional(),
-  rollout: move.rollout,
-  soak: move.soak,
-  retention: move.retention,
-  oldVersions: move.oldVersions,
+  ...moveLikeParams,
 });
 export type SplitTableParams = z.output<typeof splitTableParams>;
 
@@ -52,13 +49,10 @@ export const splitTableIntent: IntentDef<SplitTableParams> = {
 export function planSplitTable(change: SplitChange, schema: SchemaModel): PlanResult {
   const p = change.params;
   const problems: PlanProblem[] = [];
-  if (change.sync === 'app') problems.push({ code: 'invalid-params', field: 'sync', message: 'split-table keeps both tables in step with triggers; remove "sync: app" (or set sync: trigger).' });
+  if (change.sync === 'app') problems.push(triggerSyncOnly('split-table', 'tables'));
   const table = findTable(schema, p.table);
-  if (!table) {
-    const known = Object.keys(schema.tables).sort().join(', ') || 'none';
-    return { ok: false, problems: [...problems, { code: 'table-not-found', field: 'params.table', message: `table "${p.table}" does not exist in the schema planned against (tables: ${known}). Check the name.` }] };
-  }
-  if (table.primaryKey.length !== 1) problems.push({ code: 'unsupported-key', field: 'params.table', message: `${table.name} has ${table.primaryKey.length ? 'a composite' : 'no'} primary key; split-table matches rows across both tables by a single-column key. Add one first.` });
+  if (!table) return { ok: false, problems: [...problems, tableMissing('params.table', p.table, schema, 'Check the name.')] };
+  if (table.primaryKey.length !== 1) problems.push(singleKeyMissing('params.table', table, 'split-table matches rows across both tables by a single-column key. Add one first.'));
   const existing = findTable(schema, p.into);
   if (existing && existing.columns.map((c) => c.name).join() !== table.columns.map((c) => c.name).join()) {
     problems.push({ code: 'already-exists', field: 'params.into', message: `table "${p.into}" already exists with other columns; split-table creates it. Name a new table.` });
