@@ -6,7 +6,7 @@ import { findColumn, findTable, type SchemaModel, type TableModel } from '../sch
 import { formatDuration } from '../util/duration.js';
 import { camel, pascal } from '../util/names.js';
 import { ident, qualified } from '../util/sql.js';
-import { moveLikeParams } from './common-params.js';
+import { moveLikeParams, readFlagSteps, readSwitchedGates, retentionGate } from './common-params.js';
 import type { IntentDef, PlanProblem, PlanResult } from './intent.js';
 import { columnMissing, singleKeyMissing, tableMissing, triggerSyncOnly } from './intent-problems.js';
 import { restoreNotNullSql } from './drop-column-intent.js';
@@ -153,8 +153,7 @@ function buildPlan(change: ExtractChange, from: TableModel, key: string, keyType
       title: `Read ${list} from ${into} (behind ${flag})`,
       summary: `Reads of ${list} come from ${into} for a growing share of keys (${p.rollout.map((x) => `${x}%`).join(' → ')}); the other reads are shadow-compared.`,
       backout: `Set ${flag} to 0%: reads return to ${p.from.table} at once.`,
-      forward: [{ id: step('read-switch', 'forward', 'flag-on'), kind: 'flag', description: `turn ${flag} on at ${p.rollout[0]}%`, flag, set: readFirst }],
-      backward: [{ id: step('read-switch', 'backward', 'flag-off'), kind: 'flag', description: `set ${flag} to 0%`, flag, set: FLAG_OFF }],
+      ...readFlagSteps(flag, p.rollout, readFirst),
       verify: [parity],
       gates: [parity],
       flags: [{ flag, forward: readFirst, backward: FLAG_OFF }],
@@ -174,9 +173,7 @@ function buildPlan(change: ExtractChange, from: TableModel, key: string, keyType
       ],
       verify: [parity],
       gates: [
-        { id: 'read-flag-at-100', kind: 'flag-at-least', description: `${flag} is at 100%`, flag, rolloutBps: 10_000 },
-        { id: 'no-shadow-mismatches', kind: 'shadow-mismatches', description: 'no shadow-read mismatch since read-switch began', flag, max: 0 },
-        { id: 'read-switch-soak', kind: 'soak', description: `read-switch has run for ${formatDuration(soak)}`, phase: 'read-switch', seconds: soak / 1000 },
+        ...readSwitchedGates(flag, soak),
         parity,
       ],
       flags: [],
@@ -201,7 +198,7 @@ function buildPlan(change: ExtractChange, from: TableModel, key: string, keyType
         ddl(step('contract', 'backward', 'drop-archive'), 'drop the archive copy', `DROP TABLE IF EXISTS ${ident(sql.archiveSchema(r))}.${ident(sql.bareName(p.from.table))};`),
       ],
       verify: [],
-      gates: [{ id: 'retention', kind: 'soak', description: `${formatDuration(p.retention)} have passed since cut-off`, phase: 'cut-off', seconds: p.retention / 1000 }, parity, ...oldGone],
+      gates: [retentionGate(p.retention), parity, ...oldGone],
       flags: [],
       app: [app.contract],
       access: { writes: [{ table: into }], reads: [{ table: into }] },

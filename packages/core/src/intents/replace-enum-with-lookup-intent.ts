@@ -7,7 +7,7 @@ import { formatDuration } from '../util/duration.js';
 import { camel, pascal } from '../util/names.js';
 import { ident, literal, qualified } from '../util/sql.js';
 import { restoreNotNullSql } from './drop-column-intent.js';
-import { moveLikeParams } from './common-params.js';
+import { moveLikeParams, readFlagSteps, readSwitchedGates, retentionGate } from './common-params.js';
 import type { IntentDef, PlanProblem, PlanResult } from './intent.js';
 import { columnMissing, singleKeyMissing, tableMissing } from './intent-problems.js';
 import { DEFAULT_READ_SWITCH_SOAK_MS } from './move-columns-intent.js';
@@ -169,8 +169,7 @@ ALTER TABLE ${T} ADD CONSTRAINT ${ident(constraint)} FOREIGN KEY (${F}) REFERENC
       title: `Read ${column.name} through ${p.lookup.table} (behind ${flag})`,
       summary: `Reads join ${p.lookup.table} on ${fk} for a growing share of keys (${p.rollout.map((x) => `${x}%`).join(' → ')}); the other reads are shadow-compared.`,
       backout: `Set ${flag} to 0%: reads use ${column.name} again at once.`,
-      forward: [{ id: step('read-switch', 'forward', 'flag-on'), kind: 'flag', description: `turn ${flag} on at ${p.rollout[0]}%`, flag, set: readFirst }],
-      backward: [{ id: step('read-switch', 'backward', 'flag-off'), kind: 'flag', description: `set ${flag} to 0%`, flag, set: FLAG_OFF }],
+      ...readFlagSteps(flag, p.rollout, readFirst),
       verify: [parity],
       gates: [parity],
       flags: [{ flag, forward: readFirst, backward: FLAG_OFF }],
@@ -190,9 +189,7 @@ ALTER TABLE ${T} ADD CONSTRAINT ${ident(constraint)} FOREIGN KEY (${F}) REFERENC
       backward: [],
       verify: [parity],
       gates: [
-        { id: 'read-flag-at-100', kind: 'flag-at-least', description: `${flag} is at 100%`, flag, rolloutBps: 10_000 },
-        { id: 'no-shadow-mismatches', kind: 'shadow-mismatches', description: 'no shadow-read mismatch since read-switch began', flag, max: 0 },
-        { id: 'read-switch-soak', kind: 'soak', description: `read-switch has run for ${formatDuration(soak)}`, phase: 'read-switch', seconds: soak / 1000 },
+        ...readSwitchedGates(flag, soak),
         parity,
       ],
       flags: [],
@@ -235,7 +232,7 @@ ALTER TABLE ${T} ADD COLUMN IF NOT EXISTS ${C} ${column.type}${column.default !=
         },
       ],
       verify: [{ id: 'column-dropped', kind: 'query-empty', description: `${what} is gone`, sql: `SELECT column_name AS still_there FROM information_schema.columns WHERE table_schema = ${literal(homeSchema(p.table))} AND table_name = ${literal(bareName(p.table))} AND column_name = ${literal(column.name)}` }],
-      gates: [{ id: 'retention', kind: 'soak', description: `${formatDuration(p.retention)} have passed since cut-off`, phase: 'cut-off', seconds: p.retention / 1000 }, parity, ...oldVersionsGates(p.oldVersions)],
+      gates: [retentionGate(p.retention), parity, ...oldVersionsGates(p.oldVersions)],
       flags: [],
       app: [{ side: 'read', summary: `Before contract, deploy code that no longer mentions ${column.name}, ${column.type} or ${flag}.`, sketch: `const ${sketchVar} = await one(db, 'SELECT t.*, l.${p.lookup.label} FROM ${p.table} t LEFT JOIN ${p.lookup.table} l ON l.${p.lookup.key} = t.${fk} WHERE t.${key} = $1', [id]);` }],
       access: { writes: [{ table: p.table }], reads: [{ table: p.lookup.table }] },

@@ -3,7 +3,7 @@ import { duration, flagName, moveColumnsParams } from '../change/change-spec.js'
 import type { AppChange, Gate, Phase } from '../plan/plan.js';
 import { formatDuration } from '../util/duration.js';
 import { literal, qualified } from '../util/sql.js';
-import { FLAG_FULL, FLAG_OFF } from './common-params.js';
+import { FLAG_FULL, FLAG_OFF, retentionGate } from './common-params.js';
 import { DEFAULT_READ_SWITCH_SOAK_MS } from './move-columns-intent.js';
 
 /**
@@ -83,7 +83,7 @@ export function stopWritesPhase(r: RetireInput, verify: Phase['verify'] = []): P
 /** Gates of contract: the retention window, and the previous version gone. */
 export function contractGates(r: RetireInput): Gate[] {
   return [
-    { id: 'retention', kind: 'soak', description: `${formatDuration(r.retentionMs)} have passed since cut-off`, phase: 'cut-off', seconds: r.retentionMs / 1000 },
+    retentionGate(r.retentionMs),
     ...oldVersionsGates(r.oldVersions),
   ];
 }

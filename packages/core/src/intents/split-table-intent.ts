@@ -6,7 +6,7 @@ import { findColumn, findTable, type SchemaModel } from '../schema/schema-model.
 import { formatDuration } from '../util/duration.js';
 import { camel, pascal } from '../util/names.js';
 import { qualified } from '../util/sql.js';
-import { moveLikeParams } from './common-params.js';
+import { moveLikeParams, readFlagSteps, readSwitchedGates, retentionGate } from './common-params.js';
 import type { IntentDef, PlanProblem, PlanResult } from './intent.js';
 import { singleKeyMissing, tableMissing, triggerSyncOnly } from './intent-problems.js';
 import { DEFAULT_READ_SWITCH_SOAK_MS } from './move-columns-intent.js';
@@ -133,8 +133,7 @@ function buildPlan(change: SplitChange, s: sql.SplitShape, allColumns: string[])
       title: `Read the moved rows from ${p.into} (behind ${flag})`,
       summary: `Reads of the ${rows} come from ${p.into} for a growing share of keys (${p.rollout.map((x) => `${x}%`).join(' → ')}); the other reads are shadow-compared.`,
       backout: `Set ${flag} to 0%: those reads return to ${p.table} at once.`,
-      forward: [{ id: step('read-switch', 'forward', 'flag-on'), kind: 'flag', description: `turn ${flag} on at ${p.rollout[0]}%`, flag, set: readFirst }],
-      backward: [{ id: step('read-switch', 'backward', 'flag-off'), kind: 'flag', description: `set ${flag} to 0%`, flag, set: FLAG_OFF }],
+      ...readFlagSteps(flag, p.rollout, readFirst),
       verify: [parity],
       gates: [parity],
       flags: [{ flag, forward: readFirst, backward: FLAG_OFF }],
@@ -154,9 +153,7 @@ function buildPlan(change: SplitChange, s: sql.SplitShape, allColumns: string[])
       ],
       verify: [parity],
       gates: [
-        { id: 'read-flag-at-100', kind: 'flag-at-least', description: `${flag} is at 100%`, flag, rolloutBps: 10_000 },
-        { id: 'no-shadow-mismatches', kind: 'shadow-mismatches', description: 'no shadow-read mismatch since read-switch began', flag, max: 0 },
-        { id: 'read-switch-soak', kind: 'soak', description: `read-switch has run for ${formatDuration(soak)}`, phase: 'read-switch', seconds: soak / 1000 },
+        ...readSwitchedGates(flag, soak),
         parity,
       ],
       flags: [],
@@ -179,7 +176,7 @@ function buildPlan(change: SplitChange, s: sql.SplitShape, allColumns: string[])
         { id: step('contract', 'backward', 'copy-back'), kind: 'backfill', description: `copy the rows of ${p.into} back into ${p.table}`, backfill: sql.copyToOld(s) },
       ],
       verify: [{ id: 'moved-rows-gone', kind: 'query-empty', description: `${p.table} holds no row where ${p.where}`, sql: sql.leftoverSql(s) }],
-      gates: [{ id: 'retention', kind: 'soak', description: `${formatDuration(p.retention)} have passed since cut-off`, phase: 'cut-off', seconds: p.retention / 1000 }, parity, ...oldVersionsGates(p.oldVersions)],
+      gates: [retentionGate(p.retention), parity, ...oldVersionsGates(p.oldVersions)],
       flags: [],
       app: [app.contract],
       access: { writes: [{ table: p.into }, { table: p.table }], reads: [{ table: p.into }, { table: p.table }] },
