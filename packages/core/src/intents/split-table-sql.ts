@@ -113,29 +113,25 @@ export function parityChecksum(s: SplitShape, id: string, over: 'table' | 'into'
 
 /** Copy the matching rows of `table` into `into`, by key ranges of `table`, source rows locked FOR SHARE. */
 export function copyToNew(s: SplitShape): BackfillSpec {
-  const K = ident(s.key);
-  return {
-    table: s.table,
-    key: s.key,
-    ...bounds(s.table, s.key, s.keyType),
-    batchSql: upsert(s, s.into, `SELECT ${cols(s)} FROM (SELECT ${cols(s)} FROM ${qualified(s.table)}
-     WHERE ${K} BETWEEN $1::${s.keyType} AND $2::${s.keyType} AND (${s.where}) FOR SHARE) AS src`),
-    countSql: estimate(s.table),
-    verification: parityChecksum(s, 'backfill-checksums', 'table'),
-  };
+  return copyRows(s, s.table, s.into, ` AND (${s.where})`, parityChecksum(s, 'backfill-checksums', 'table'));
 }
 
 /** Copy the rows of `into` back into `table` (the way back from contract). */
 export function copyToOld(s: SplitShape): BackfillSpec {
+  return copyRows(s, s.into, s.table, '', parityChecksum(s, 'restore-checksums', 'into'));
+}
+
+/** Upsert the rows of `from` (those `filter` keeps) into `to`, by key ranges of `from`, source rows locked FOR SHARE. */
+function copyRows(s: SplitShape, from: string, to: string, filter: string, verification: BackfillSpec['verification']): BackfillSpec {
   const K = ident(s.key);
   return {
-    table: s.into,
+    table: from,
     key: s.key,
-    ...bounds(s.into, s.key, s.keyType),
-    batchSql: upsert(s, s.table, `SELECT ${cols(s)} FROM (SELECT ${cols(s)} FROM ${qualified(s.into)}
-     WHERE ${K} BETWEEN $1::${s.keyType} AND $2::${s.keyType} FOR SHARE) AS src`),
-    countSql: estimate(s.into),
-    verification: parityChecksum(s, 'restore-checksums', 'into'),
+    ...bounds(from, s.key, s.keyType),
+    batchSql: upsert(s, to, `SELECT ${cols(s)} FROM (SELECT ${cols(s)} FROM ${qualified(from)}
+     WHERE ${K} BETWEEN $1::${s.keyType} AND $2::${s.keyType}${filter} FOR SHARE) AS src`),
+    countSql: estimate(from),
+    verification,
   };
 }
 
