@@ -1,8 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { advance, registerChange, type Db } from '@switchback/engine';
-import { schemaSql, seedSql } from '@switchback/example-support-desk';
 import { targets, type TestDatabase } from '../../../test-support/databases.js';
-import { changeFrom, constraintState, exec, indexNames, ticketSql, walkLifecycle, WriteLog, readBy } from './intent-lifecycle.js';
+import { changeFrom, constraintState, deskDatabase, exec, indexNames, readBy, walkLifecycle, WriteLog } from './intent-lifecycle.js';
 
 const SCHEMA = 'desk';
 const T = `${SCHEMA}.support_ticket`;
@@ -18,10 +17,7 @@ params: { table: ${T}, columns: [customer_id], references: { table: ${SCHEMA}.su
 describe.each(targets)('add-foreign-key lifecycle on $name', (target) => {
   let t: TestDatabase;
   beforeEach(async () => {
-    t = await target.create();
-    await t.db.exec(schemaSql(SCHEMA));
-    await t.db.exec(seedSql(SCHEMA, 60));
-    await t.db.exec(ticketSql(SCHEMA, 300));
+    t = await deskDatabase(target, 60, 300);
   });
   afterEach(() => t.drop());
 

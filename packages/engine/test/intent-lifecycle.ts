@@ -10,7 +10,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseChangeFile, type ChangeSpec, type PhaseId, type Plan } from '@switchback/core';
 import { advance, changeStatus, getChange, registerChange, rollback, verifyLedger, type Db, type Queryable } from '@switchback/engine';
 import { schemaSql, seedSql } from '@switchback/example-support-desk';
-import { targets, type TestDatabase } from '../../../test-support/databases.js';
+import { targets, type TestDatabase, type TestTarget } from '../../../test-support/databases.js';
 
 export const exec = { actor: 'test', propagationMs: 0 };
 
@@ -119,6 +119,15 @@ export async function runLifecycle(db: Db, c: LifecycleCase): Promise<void> {
 /** The support desk's tables, in this schema, for lifecycle cases. */
 export const DESK = 'desk';
 
+/** A fresh database on `target` with the support desk in `desk` (`customers` rows) and, given `tickets`, that many tickets (ticketSql). */
+export async function deskDatabase(target: TestTarget, customers: number, tickets?: number): Promise<TestDatabase> {
+  const t = await target.create();
+  await t.db.exec(schemaSql(DESK));
+  await t.db.exec(seedSql(DESK, customers));
+  if (tickets !== undefined) await t.db.exec(ticketSql(DESK, tickets));
+  return t;
+}
+
 /**
  * On every target, a fresh database with the support desk (300 seeded rows
  * in `desk`, then `setupSql`), and one test per case running its lifecycle.
@@ -127,9 +136,7 @@ export function describeLifecycles(title: string, cases: [name: string, make: ()
   describe.each(targets)(`${title} on $name`, (target) => {
     let t: TestDatabase;
     beforeEach(async () => {
-      t = await target.create();
-      await t.db.exec(schemaSql(DESK));
-      await t.db.exec(seedSql(DESK, 300));
+      t = await deskDatabase(target, 300);
       if (setupSql) await t.db.exec(setupSql);
     });
     afterEach(() => t.drop());

@@ -1,9 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
 import { registerChange, type Db } from '@switchback/engine';
-import { schemaSql, seedSql } from '@switchback/example-support-desk';
 import { targets, type TestDatabase } from '../../../test-support/databases.js';
-import { changeFrom, oldVersionGone, relkind, walkLifecycle, WriteLog, readBy } from './intent-lifecycle.js';
+import { changeFrom, deskDatabase, oldVersionGone, readBy, relkind, walkLifecycle, WriteLog } from './intent-lifecycle.js';
 
 const SCHEMA = 'desk';
 const OLD = `${SCHEMA}.support_contract`;
@@ -23,9 +22,7 @@ params:
 describe.each(targets)('rename-table lifecycle on $name', (target) => {
   let t: TestDatabase;
   beforeEach(async () => {
-    t = await target.create();
-    await t.db.exec(schemaSql(SCHEMA));
-    await t.db.exec(seedSql(SCHEMA, 200));
+    t = await deskDatabase(target, 200);
     await oldVersionGone(t.db);
   });
   afterEach(() => t.drop());
