@@ -1,6 +1,6 @@
 import type { BackfillSpec, RangeChecksum } from '../plan/plan.js';
-import { ident, literal, qualified } from '../util/sql.js';
-import { bounds, estimate } from './move-columns-sql.js';
+import { ident, qualified } from '../util/sql.js';
+import { bounds, estimate, syncTriggerSql } from './move-columns-sql.js';
 
 /**
  * SQL for split-table: the rows of `table` for which `where` holds live in
@@ -16,9 +16,6 @@ export interface SplitShape {
   columns: string[];
   where: string;
 }
-
-/** Transaction-local setting that stops the two sync triggers echoing each other (shared with move-columns). */
-const SYNCING = 'switchback.syncing';
 
 export function splitNames(s: SplitShape): { toNew: string; toOld: string } {
   const base = s.change.length > 50 ? s.change.slice(0, 50) : s.change;
@@ -45,22 +42,12 @@ export function createTableSql(s: SplitShape): string {
 export function toNewTriggerSql(s: SplitShape): string {
   const name = splitNames(s).toNew;
   const K = ident(s.key);
-  return `CREATE OR REPLACE FUNCTION switchback.${ident(name)}() RETURNS trigger LANGUAGE plpgsql AS $sync$
-BEGIN
-  IF current_setting(${literal(SYNCING)}, true) = 'on' THEN RETURN NULL; END IF;
-  PERFORM set_config(${literal(SYNCING)}, 'on', true);
-  IF TG_OP = 'DELETE' OR (TG_OP = 'UPDATE' AND (OLD.${K} IS DISTINCT FROM NEW.${K} OR NOT ${holdsFor(s, 'NEW')})) THEN
+  return syncTriggerSql(name, s.table, 'AFTER INSERT OR UPDATE OR DELETE', `  IF TG_OP = 'DELETE' OR (TG_OP = 'UPDATE' AND (OLD.${K} IS DISTINCT FROM NEW.${K} OR NOT ${holdsFor(s, 'NEW')})) THEN
     DELETE FROM ${qualified(s.into)} WHERE ${K} = OLD.${K};
   END IF;
   IF TG_OP <> 'DELETE' AND ${holdsFor(s, 'NEW')} THEN
     ${upsert(s, s.into, `VALUES (${cols(s, 'NEW.')})`)};
-  END IF;
-  PERFORM set_config(${literal(SYNCING)}, '', true);
-  RETURN NULL;
-END $sync$;
-DROP TRIGGER IF EXISTS ${ident(name)} ON ${qualified(s.table)};
-CREATE TRIGGER ${ident(name)} AFTER INSERT OR UPDATE OR DELETE ON ${qualified(s.table)}
-  FOR EACH ROW EXECUTE FUNCTION switchback.${ident(name)}();`;
+  END IF;`);
 }
 
 /**
@@ -72,21 +59,11 @@ CREATE TRIGGER ${ident(name)} AFTER INSERT OR UPDATE OR DELETE ON ${qualified(s.
 export function toOldTriggerSql(s: SplitShape): string {
   const name = splitNames(s).toOld;
   const K = ident(s.key);
-  return `CREATE OR REPLACE FUNCTION switchback.${ident(name)}() RETURNS trigger LANGUAGE plpgsql AS $sync$
-BEGIN
-  IF current_setting(${literal(SYNCING)}, true) = 'on' THEN RETURN NULL; END IF;
-  PERFORM set_config(${literal(SYNCING)}, 'on', true);
-  IF TG_OP = 'DELETE' THEN
+  return syncTriggerSql(name, s.into, 'AFTER INSERT OR UPDATE OR DELETE', `  IF TG_OP = 'DELETE' THEN
     DELETE FROM ${qualified(s.table)} WHERE ${K} = OLD.${K} AND (${s.where});
   ELSE
     ${upsert(s, s.table, `VALUES (${cols(s, 'NEW.')})`)};
-  END IF;
-  PERFORM set_config(${literal(SYNCING)}, '', true);
-  RETURN NULL;
-END $sync$;
-DROP TRIGGER IF EXISTS ${ident(name)} ON ${qualified(s.into)};
-CREATE TRIGGER ${ident(name)} AFTER INSERT OR UPDATE OR DELETE ON ${qualified(s.into)}
-  FOR EACH ROW EXECUTE FUNCTION switchback.${ident(name)}();`;
+  END IF;`);
 }
 
 export function dropTriggerSql(s: SplitShape, which: 'toNew' | 'toOld'): string {
