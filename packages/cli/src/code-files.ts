@@ -7,6 +7,7 @@ import type { CodeSource } from '@switchback/core/refs';
 import type { SchemaModel } from '@switchback/core';
 import type { CheckReport, SqlSource } from '@switchback/core/check';
 import { SwitchbackError } from '@switchback/engine/errors';
+import { walkFiles } from './code-references.js';
 
 /**
  * Directories never scanned for application code: dependencies, build output,
@@ -56,7 +57,7 @@ export function readCodeSources(root: string, exclude: string[], cwd = process.c
   codeDirectory(root);
   const excluded = exclude.map((p) => path.resolve(p));
   const isExcluded = (abs: string) => excluded.some((e) => abs === e || abs.startsWith(e + path.sep));
-  const files = (gitFiles(root) ?? walk(root)).filter((abs) => api.isCodeFile(abs) && !isExcluded(abs) && !path.relative(root, abs).split(path.sep).some((part) => SKIPPED_DIRECTORIES.has(part)));
+  const files = (gitFiles(root) ?? walkFiles(path.resolve(root), { skip: SKIPPED_DIRECTORIES })).filter((abs) => api.isCodeFile(abs) && !isExcluded(abs) && !path.relative(root, abs).split(path.sep).some((part) => SKIPPED_DIRECTORIES.has(part)));
   const out: CodeSource[] = [];
   for (const abs of files.sort()) {
     try {
@@ -88,24 +89,6 @@ function gitFiles(root: string): string[] | undefined {
   } catch {
     return undefined;
   }
-}
-
-function walk(root: string): string[] {
-  const out: string[] = [];
-  const visit = (dir: string) => {
-    let entries: fs.Dirent[];
-    try {
-      entries = fs.readdirSync(dir, { withFileTypes: true });
-    } catch {
-      return;
-    }
-    for (const e of entries) {
-      if (e.isDirectory() && !SKIPPED_DIRECTORIES.has(e.name)) visit(path.join(dir, e.name));
-      else if (e.isFile()) out.push(path.join(dir, e.name));
-    }
-  };
-  visit(path.resolve(root));
-  return out;
 }
 
 export interface CodeReferencesOptions {

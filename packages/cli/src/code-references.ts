@@ -17,8 +17,24 @@ export function findCodeReferences(root: string, names: string[]): Record<string
   const found: Record<string, CodeReference[]> = Object.fromEntries(names.map((n) => [n, []]));
   if (!names.length) return found;
   const pattern = new RegExp(`\\b(${names.map((n) => n.replace(/[^A-Za-z0-9_]/g, '')).join('|')})\\b`, 'g');
-  let files = 0;
-  const walk = (dir: string): void => {
+  for (const p of walkFiles(root, { skip: SKIP, keep: (name) => SOURCE.test(name), max: MAX_FILES })) {
+    if (fs.statSync(p).size > MAX_BYTES) continue;
+    fs.readFileSync(p, 'utf8').split('\n').forEach((text, i) => {
+      for (const m of text.matchAll(pattern)) found[m[1]!]!.push({ file: path.relative(root, p), line: i + 1, text: text.trim().slice(0, 120) });
+    });
+  }
+  return found;
+}
+
+/**
+ * The files under `root`, depth first, not descending into `skip`
+ * directories; with `keep`, only the files whose name it accepts, and at most
+ * `max` of them. Unreadable directories are passed over.
+ */
+export function walkFiles(root: string, o: { skip: ReadonlySet<string>; keep?: (name: string) => boolean; max?: number }): string[] {
+  const out: string[] = [];
+  const max = o.max ?? Infinity;
+  const visit = (dir: string): void => {
     let entries: fs.Dirent[];
     try {
       entries = fs.readdirSync(dir, { withFileTypes: true });
@@ -26,19 +42,12 @@ export function findCodeReferences(root: string, names: string[]): Record<string
       return;
     }
     for (const e of entries) {
-      if (files >= MAX_FILES) return;
-      const p = path.join(dir, e.name);
+      if (out.length >= max) return;
       if (e.isDirectory()) {
-        if (!SKIP.has(e.name)) walk(p);
-      } else if (e.isFile() && SOURCE.test(e.name)) {
-        files++;
-        if (fs.statSync(p).size > MAX_BYTES) continue;
-        fs.readFileSync(p, 'utf8').split('\n').forEach((text, i) => {
-          for (const m of text.matchAll(pattern)) found[m[1]!]!.push({ file: path.relative(root, p), line: i + 1, text: text.trim().slice(0, 120) });
-        });
-      }
+        if (!o.skip.has(e.name)) visit(path.join(dir, e.name));
+      } else if (e.isFile() && (!o.keep || o.keep(e.name))) out.push(path.join(dir, e.name));
     }
   };
-  walk(root);
-  return found;
+  visit(root);
+  return out;
 }

@@ -8,7 +8,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { expect } from 'vitest';
+import { expect, inject } from 'vitest';
+import { migrateLedger, PgliteDb } from '@switchback/engine';
+import { schemaSql, seedSql } from '@switchback/example-support-desk';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repo = path.resolve(here, '../../..');
@@ -64,6 +66,31 @@ export function makeWorkdir(files: string[] = []): string {
   fs.mkdirSync(path.join(dir, 'changes'));
   for (const f of files) fs.copyFileSync(f, path.join(dir, 'changes', path.basename(f)));
   return dir;
+}
+
+/**
+ * Creates the workdir's embedded database where the CLI finds it without
+ * --data-dir (`.switchback/pgdata`), as a copy of the run's template (which
+ * saves a ~5 s initdb), runs `setup` on it and closes it. Returns its directory.
+ */
+export async function workdirDb(cwd: string, setup: (db: PgliteDb) => Promise<void>): Promise<string> {
+  const dataDir = path.join(cwd, '.switchback', 'pgdata');
+  fs.cpSync(inject('pgliteTemplate'), dataDir, { recursive: true });
+  const db = await PgliteDb.open(dataDir);
+  try {
+    await setup(db);
+  } finally {
+    await db.close();
+  }
+  return dataDir;
+}
+
+/** The ledger and the support desk in schema `desk` (50 customers), its previous version (1) reported stopped. */
+export async function deskWithLedger(db: PgliteDb): Promise<void> {
+  await migrateLedger(db);
+  await db.exec(schemaSql('desk'));
+  await db.exec(seedSql('desk', 50));
+  await db.exec(`INSERT INTO switchback.app_instances (instance_id, app, version, stopped_at) VALUES ('v1-a', 'support-desk', '1', now())`);
 }
 
 export function removeWorkdir(dir: string | undefined): void {

@@ -8,9 +8,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PgliteDb } from '@switchback/engine';
-import { EXAMPLE_ID, exampleChange, exampleSchema, fixtures, makeWorkdir, parseJson, PHASES, removeWorkdir, runCli, SLOW_MS, type CliResult } from './cli-harness.js';
+import { EXAMPLE_ID, exampleChange, exampleSchema, fixtures, makeWorkdir, parseJson, PHASES, removeWorkdir, runCli, SLOW_MS, workdirDb, type CliResult } from './cli-harness.js';
 
 interface Target {
   /** Creates the database with the example app's tables; returns the global options that select it. */
@@ -26,11 +26,7 @@ function pgliteTarget(): Target {
   return {
     async setup(cwd) {
       // The default location, so no --data-dir: a copy of the run's template saves a ~5 s initdb.
-      dataDir = path.join(cwd, '.switchback', 'pgdata');
-      fs.cpSync(inject('pgliteTemplate'), dataDir, { recursive: true });
-      const db = await PgliteDb.open(dataDir);
-      await db.exec(fs.readFileSync(exampleSchema, 'utf8'));
-      await db.close();
+      dataDir = await workdirDb(cwd, (db) => db.exec(fs.readFileSync(exampleSchema, 'utf8')));
       return [];
     },
     async columnsOf(table) {

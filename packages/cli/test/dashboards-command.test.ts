@@ -1,9 +1,8 @@
 /** `switchback dashboards` through the built binary, from a change file planned against the database. */
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { PgliteDb } from '@switchback/engine';
-import { EXAMPLE_ID, exampleChange, exampleSchema, makeWorkdir, removeWorkdir, runCli, SLOW_MS } from './cli-harness.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EXAMPLE_ID, exampleChange, exampleSchema, makeWorkdir, removeWorkdir, runCli, SLOW_MS, workdirDb } from './cli-harness.js';
 
 describe('switchback dashboards', () => {
   let cwd: string;
@@ -11,11 +10,7 @@ describe('switchback dashboards', () => {
   const cli = (...args: string[]) => runCli(args, { cwd });
   beforeAll(async () => {
     cwd = makeWorkdir([exampleChange]);
-    const dataDir = path.join(cwd, '.switchback', 'pgdata');
-    fs.cpSync(inject('pgliteTemplate'), dataDir, { recursive: true });
-    const db = await PgliteDb.open(dataDir);
-    await db.exec(fs.readFileSync(exampleSchema, 'utf8'));
-    await db.close();
+    await workdirDb(cwd, (db) => db.exec(fs.readFileSync(exampleSchema, 'utf8')));
   }, SLOW_MS);
   afterAll(() => removeWorkdir(cwd));
 

@@ -1,11 +1,10 @@
 /** `switchback due` through the built binary: a change cut off a month ago, its flags still named in code. */
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { advance, migrateLedger, PgliteDb, registerChange } from '@switchback/engine';
-import { schemaSql, seedSql } from '@switchback/example-support-desk';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { advance, registerChange } from '@switchback/engine';
 import { demoChange } from '../src/demo/demo-change.js';
-import { makeWorkdir, removeWorkdir, runCli, SLOW_MS } from './cli-harness.js';
+import { deskWithLedger, makeWorkdir, removeWorkdir, runCli, SLOW_MS, workdirDb } from './cli-harness.js';
 
 const DAY = 86_400_000;
 
@@ -15,18 +14,13 @@ describe('switchback due', () => {
   const cli = (...args: string[]) => runCli(args, { cwd });
   beforeAll(async () => {
     cwd = makeWorkdir();
-    const dataDir = path.join(cwd, '.switchback', 'pgdata');
-    fs.cpSync(inject('pgliteTemplate'), dataDir, { recursive: true });
-    const db = await PgliteDb.open(dataDir);
-    await migrateLedger(db);
-    await db.exec(schemaSql('desk'));
-    await db.exec(seedSql('desk', 50));
-    await db.exec(`INSERT INTO switchback.app_instances (instance_id, app, version, stopped_at) VALUES ('v1-a', 'support-desk', '1', now())`);
-    const spec = demoChange('desk', 'trigger', 'old-path');
-    await registerChange(db, { ...spec, params: { ...spec.params, retention: 21 * DAY } }, 'test');
-    await advance(db, 'old-path', { actor: 'test', propagationMs: 0, to: 'cut-off' });
-    await db.query(`INSERT INTO switchback.side_metrics (change_id, instance_id, op, side, window_start, calls) VALUES ('old-path', 'i', 'read', 'new', now() + interval '1 day', 900)`);
-    await db.close();
+    await workdirDb(cwd, async (db) => {
+      await deskWithLedger(db);
+      const spec = demoChange('desk', 'trigger', 'old-path');
+      await registerChange(db, { ...spec, params: { ...spec.params, retention: 21 * DAY } }, 'test');
+      await advance(db, 'old-path', { actor: 'test', propagationMs: 0, to: 'cut-off' });
+      await db.query(`INSERT INTO switchback.side_metrics (change_id, instance_id, op, side, window_start, calls) VALUES ('old-path', 'i', 'read', 'new', now() + interval '1 day', 900)`);
+    });
     fs.mkdirSync(path.join(cwd, 'src'));
     fs.writeFileSync(path.join(cwd, 'src', 'reader.ts'), "const useNew = flags.isEnabled('ReadContractDetailsFromCustomer', ctx);\n");
   }, SLOW_MS);

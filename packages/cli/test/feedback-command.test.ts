@@ -1,27 +1,21 @@
 /** `switchback feedback` through the built binary: one message, an import, and a bad export. */
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { advance, migrateLedger, PgliteDb, registerChange } from '@switchback/engine';
-import { schemaSql, seedSql } from '@switchback/example-support-desk';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { advance, registerChange } from '@switchback/engine';
 import { demoChange } from '../src/demo/demo-change.js';
-import { makeWorkdir, removeWorkdir, runCli, SLOW_MS } from './cli-harness.js';
+import { deskWithLedger, makeWorkdir, removeWorkdir, runCli, SLOW_MS, workdirDb } from './cli-harness.js';
 
 describe('switchback feedback', () => {
   let cwd: string;
   const cli = (...args: string[]) => runCli(args, { cwd });
   beforeAll(async () => {
     cwd = makeWorkdir();
-    const dataDir = path.join(cwd, '.switchback', 'pgdata');
-    fs.cpSync(inject('pgliteTemplate'), dataDir, { recursive: true });
-    const db = await PgliteDb.open(dataDir);
-    await migrateLedger(db);
-    await db.exec(schemaSql('desk'));
-    await db.exec(seedSql('desk', 50));
-    await db.exec(`INSERT INTO switchback.app_instances (instance_id, app, version, stopped_at) VALUES ('v1-a', 'support-desk', '1', now())`);
-    await registerChange(db, demoChange('desk', 'trigger', 'moving'), 'test');
-    await advance(db, 'moving', { actor: 'test', propagationMs: 0, to: 'read-switch' });
-    await db.close();
+    await workdirDb(cwd, async (db) => {
+      await deskWithLedger(db);
+      await registerChange(db, demoChange('desk', 'trigger', 'moving'), 'test');
+      await advance(db, 'moving', { actor: 'test', propagationMs: 0, to: 'read-switch' });
+    });
     expect((await cli('flag', 'set', 'ReadContractDetailsFromCustomer', '--allow-tenants', 'acme')).code).toBe(0);
   }, SLOW_MS);
   afterAll(() => removeWorkdir(cwd));

@@ -5,9 +5,8 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { PgliteDb } from '@switchback/engine';
-import { EXAMPLE_ID, exampleChange, exampleSchema, makeWorkdir, removeWorkdir, runCli, SLOW_MS } from './cli-harness.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EXAMPLE_ID, exampleChange, exampleSchema, makeWorkdir, removeWorkdir, runCli, SLOW_MS, workdirDb } from './cli-harness.js';
 
 const POLICY = `version: 1
 rules:
@@ -27,11 +26,7 @@ describe('a policy file in the repository', () => {
   beforeAll(async () => {
     cwd = makeWorkdir([exampleChange]);
     fs.writeFileSync(path.join(cwd, 'switchback.policy.yaml'), POLICY);
-    const dataDir = path.join(cwd, '.switchback', 'pgdata');
-    fs.cpSync(inject('pgliteTemplate'), dataDir, { recursive: true });
-    const db = await PgliteDb.open(dataDir);
-    await db.exec(fs.readFileSync(exampleSchema, 'utf8'));
-    await db.close();
+    await workdirDb(cwd, (db) => db.exec(fs.readFileSync(exampleSchema, 'utf8')));
   }, SLOW_MS);
   afterAll(() => removeWorkdir(cwd));
 

@@ -6,12 +6,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { advance, PgliteDb, readEvents, registerChange, type Db } from '@switchback/engine';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { advance, readEvents, registerChange, type Db } from '@switchback/engine';
 import { schemaSql, seedSql } from '@switchback/example-support-desk';
 import { demoChange } from '../src/demo/demo-change.js';
 import { serverTarget, type TestDatabase } from '../../../test-support/databases.js';
-import { bin, makeWorkdir, removeWorkdir, runCli, SLOW_MS } from './cli-harness.js';
+import { bin, makeWorkdir, removeWorkdir, runCli, SLOW_MS, workdirDb } from './cli-harness.js';
 
 async function atReadSwitch(db: Db): Promise<void> {
   await db.exec(schemaSql('desk'));
@@ -25,13 +25,11 @@ describe('switchback watch on the embedded database', () => {
   let cwd: string;
   beforeAll(async () => {
     cwd = makeWorkdir();
-    const dataDir = path.join(cwd, '.switchback', 'pgdata');
-    fs.cpSync(inject('pgliteTemplate'), dataDir, { recursive: true });
-    const db = await PgliteDb.open(dataDir);
-    const { migrateLedger } = await import('@switchback/engine');
-    await migrateLedger(db);
-    await atReadSwitch(db);
-    await db.close();
+    await workdirDb(cwd, async (db) => {
+      const { migrateLedger } = await import('@switchback/engine');
+      await migrateLedger(db);
+      await atReadSwitch(db);
+    });
   }, SLOW_MS);
   afterAll(() => removeWorkdir(cwd));
 

@@ -1,8 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { advance, registerChange, rollback } from '@switchback/engine';
-import { schemaSql, seedSql } from '@switchback/example-support-desk';
 import { targets, type TestDatabase } from '../../../test-support/databases.js';
-import { changeFrom, exec, ticketSql, walkLifecycle } from './intent-lifecycle.js';
+import { changeFrom, deskDatabase, exec, walkLifecycle } from './intent-lifecycle.js';
 
 const SCHEMA = 'desk';
 const T = `${SCHEMA}.support_ticket`;
@@ -21,10 +20,7 @@ async function labels(db: TestDatabase['db']): Promise<string[]> {
 describe.each(targets)('add-enum-value lifecycle on $name', (target) => {
   let t: TestDatabase;
   beforeEach(async () => {
-    t = await target.create();
-    await t.db.exec(schemaSql(SCHEMA));
-    await t.db.exec(seedSql(SCHEMA, 50));
-    await t.db.exec(ticketSql(SCHEMA, 100));
+    t = await deskDatabase(target, 50, 100);
   });
   afterEach(() => t.drop());
 

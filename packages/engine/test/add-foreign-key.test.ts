@@ -1,8 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { advance, registerChange, type Db } from '@switchback/engine';
-import { schemaSql, seedSql } from '@switchback/example-support-desk';
 import { targets, type TestDatabase } from '../../../test-support/databases.js';
-import { changeFrom, constraintState, exec, indexNames, ticketSql, walkLifecycle, WriteLog } from './intent-lifecycle.js';
+import { changeFrom, constraintState, deskDatabase, exec, indexNames, readBy, walkLifecycle, WriteLog } from './intent-lifecycle.js';
 
 const SCHEMA = 'desk';
 const T = `${SCHEMA}.support_ticket`;
@@ -18,10 +17,7 @@ params: { table: ${T}, columns: [customer_id], references: { table: ${SCHEMA}.su
 describe.each(targets)('add-foreign-key lifecycle on $name', (target) => {
   let t: TestDatabase;
   beforeEach(async () => {
-    t = await target.create();
-    await t.db.exec(schemaSql(SCHEMA));
-    await t.db.exec(seedSql(SCHEMA, 60));
-    await t.db.exec(ticketSql(SCHEMA, 300));
+    t = await deskDatabase(target, 60, 300);
   });
   afterEach(() => t.drop());
 
@@ -40,10 +36,7 @@ describe.each(targets)('add-foreign-key lifecycle on $name', (target) => {
       if (checked) await expect(orphan, 'a write naming no customer fails from expand on').rejects.toThrow(/foreign key/);
       else await orphan.then(() => db.exec(`DELETE FROM ${T} WHERE subject = 'orphan'`));
     };
-    const read = async (keys: string[]) => {
-      const { rows } = await t.db.query<{ id: string; v: string }>(`SELECT id::text AS id, subject AS v FROM ${T} WHERE id = ANY($1::int[])`, [keys]);
-      return new Map(rows.map((r) => [r.id, r.v]));
-    };
+    const read = readBy(t.db, `SELECT id, subject AS v FROM ${T} WHERE id = ANY($1::int[])`);
     await walkLifecycle(t.db, id, async (applied) => {
       expect(await constraintState(t.db, T, FK)).toBe(applied === null ? 'missing' : applied === 'expand' ? 'not valid' : 'valid');
       expect((await indexNames(t.db, T)).map((i) => i.name).includes('support_ticket_customer_id_idx'), 'the referencing columns are indexed').toBe(applied !== null);

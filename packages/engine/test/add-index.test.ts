@@ -1,8 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { registerChange } from '@switchback/engine';
-import { schemaSql, seedSql } from '@switchback/example-support-desk';
 import { targets, type TestDatabase } from '../../../test-support/databases.js';
-import { changeFrom, indexNames, ticketSql, walkLifecycle } from './intent-lifecycle.js';
+import { changeFrom, deskDatabase, indexNames, walkLifecycle } from './intent-lifecycle.js';
 
 const SCHEMA = 'desk';
 const T = `${SCHEMA}.support_ticket`;
@@ -10,10 +9,7 @@ const T = `${SCHEMA}.support_ticket`;
 describe.each(targets)('add-index lifecycle on $name', (target) => {
   let t: TestDatabase;
   beforeEach(async () => {
-    t = await target.create();
-    await t.db.exec(schemaSql(SCHEMA));
-    await t.db.exec(seedSql(SCHEMA, 50));
-    await t.db.exec(ticketSql(SCHEMA, 500));
+    t = await deskDatabase(target, 50, 500);
   });
   afterEach(() => t.drop());
 

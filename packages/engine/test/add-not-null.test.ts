@@ -1,8 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { advance, registerChange, type Db } from '@switchback/engine';
-import { schemaSql, seedSql } from '@switchback/example-support-desk';
 import { targets, type TestDatabase } from '../../../test-support/databases.js';
-import { changeFrom, exec, isNotNull, oldVersionGone, walkLifecycle, WriteLog } from './intent-lifecycle.js';
+import { changeFrom, deskDatabase, exec, isNotNull, oldVersionGone, readBy, walkLifecycle, WriteLog } from './intent-lifecycle.js';
 
 const SCHEMA = 'desk';
 const T = `${SCHEMA}.support_customer`;
@@ -23,9 +22,7 @@ execution: { batchSize: 70, targetBatchTime: 0 }
 describe.each(targets)('add-not-null lifecycle on $name', (target) => {
   let t: TestDatabase;
   beforeEach(async () => {
-    t = await target.create();
-    await t.db.exec(schemaSql(SCHEMA));
-    await t.db.exec(seedSql(SCHEMA, 300));
+    t = await deskDatabase(target, 300);
     await t.db.exec(`UPDATE ${T} SET address = NULL WHERE id % 3 = 0`);
   });
   afterEach(() => t.drop());
@@ -52,10 +49,7 @@ describe.each(targets)('add-not-null lifecycle on $name', (target) => {
       if (applied < 0) await nullWrite;
       else await expect(nullWrite).rejects.toThrow(/support_customer_address_not_null|null value/);
     };
-    const read = async (keys: string[]) => {
-      const { rows } = await t.db.query<{ id: string; v: string | null }>(`SELECT id::text AS id, address AS v FROM ${T} WHERE id = ANY($1::bigint[])`, [keys]);
-      return new Map(rows.map((r) => [r.id, r.v]));
-    };
+    const read = readBy(t.db, `SELECT id, address AS v FROM ${T} WHERE id = ANY($1::bigint[])`);
 
     await walkLifecycle(t.db, id, async (applied) => {
       const i = applied ? PHASES.indexOf(applied) : -1;

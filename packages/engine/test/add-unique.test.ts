@@ -1,8 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { advance, registerChange, type Db } from '@switchback/engine';
-import { schemaSql, seedSql } from '@switchback/example-support-desk';
 import { targets, type TestDatabase } from '../../../test-support/databases.js';
-import { changeFrom, constraintState, exec, indexNames, walkLifecycle, WriteLog } from './intent-lifecycle.js';
+import { changeFrom, constraintState, deskDatabase, exec, indexNames, readBy, walkLifecycle, WriteLog } from './intent-lifecycle.js';
 
 const SCHEMA = 'desk';
 const T = `${SCHEMA}.support_customer`;
@@ -18,9 +17,7 @@ params: { table: ${T}, columns: [contact_name] }
 describe.each(targets)('add-unique lifecycle on $name', (target) => {
   let t: TestDatabase;
   beforeEach(async () => {
-    t = await target.create();
-    await t.db.exec(schemaSql(SCHEMA));
-    await t.db.exec(seedSql(SCHEMA, 300));
+    t = await deskDatabase(target, 300);
   });
   afterEach(() => t.drop());
 
@@ -41,10 +38,7 @@ describe.each(targets)('add-unique lifecycle on $name', (target) => {
       if (enforced) await expect(duplicate).rejects.toThrow(/duplicate key/);
       else await duplicate.then(() => db.exec(`DELETE FROM ${T} WHERE company_name = 'dup'`));
     };
-    const read = async (keys: string[]) => {
-      const { rows } = await t.db.query<{ id: string; v: string }>(`SELECT id::text AS id, contact_name AS v FROM ${T} WHERE id = ANY($1::bigint[])`, [keys]);
-      return new Map(rows.map((r) => [r.id, r.v]));
-    };
+    const read = readBy(t.db, `SELECT id, contact_name AS v FROM ${T} WHERE id = ANY($1::bigint[])`);
     await walkLifecycle(t.db, id, async (applied) => {
       const index = (await indexNames(t.db, T)).find((i) => i.name === NAME);
       expect(index?.valid ?? false, 'the unique index').toBe(applied !== null);

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import pg from 'pg';
 import { advance, changeStatus, registerChange, type Db, type Queryable } from '@switchback/engine';
 import { serverTarget, targets, type TestDatabase } from '../../../test-support/databases.js';
-import { changeFrom, columnsOf, exec, isNotNull, walkLifecycle, WriteLog } from './intent-lifecycle.js';
+import { changeFrom, columnsOf, exec, isNotNull, walkLifecycle, WriteLog, readBy } from './intent-lifecycle.js';
 
 const SCHEMA = 'desk';
 const T = `${SCHEMA}.support_ticket`;
@@ -70,10 +70,7 @@ describe.each(targets)('change-column-type lifecycle on $name', (target) => {
       const read = await db.query<{ p: string }>(`SELECT priority::text AS p FROM ${T} WHERE id = $1`, [target]);
       expect(read.rows[0]?.p).toBe(String(40 + round));
     };
-    const read = async (keys: string[]) => {
-      const { rows } = await t.db.query<{ id: string; v: string }>(`SELECT id::text AS id, priority || '|' || subject AS v FROM ${T} WHERE id = ANY($1::bigint[])`, [keys]);
-      return new Map(rows.map((r) => [r.id, r.v]));
-    };
+    const read = readBy(t.db, `SELECT id, priority || '|' || subject AS v FROM ${T} WHERE id = ANY($1::bigint[])`);
 
     await walkLifecycle(t.db, id, async (applied) => {
       const i = applied ? PHASES.indexOf(applied) : -1;

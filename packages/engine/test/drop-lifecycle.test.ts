@@ -1,35 +1,19 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { parseChangeFile, type ChangeSpec } from '@switchback/core';
-import { schemaSql, seedSql } from '@switchback/example-support-desk';
+import { expect } from 'vitest';
+import type { ChangeSpec } from '@switchback/core';
 import type { Db } from '@switchback/engine';
-import { targets, type TestDatabase } from '../../../test-support/databases.js';
-import { runLifecycle, type LifecycleCase } from './lifecycle-case.js';
+import { changeFrom, describeLifecycles, readBy, WriteLog, type LifecycleCase } from './intent-lifecycle.js';
 
 const S = 'desk';
 
 function change(id: string, intent: string, params: string): ChangeSpec {
-  const parsed = parseChangeFile(`version: 1\nid: ${id}\ntitle: ${intent} lifecycle\nintent: ${intent}\nparams:\n${params}  soak: { readSwitch: 0 }\n  retention: 0\n`, `changes/${id}.yaml`);
-  if (!parsed.ok) throw new Error(JSON.stringify(parsed.problems));
-  return parsed.change;
-}
-
-/** Values written per key, compared with what a query returns for those keys. */
-function ledgerOf(sql: string) {
-  const written = new Map<number, string>();
-  return {
-    written,
-    async lost(db: Db): Promise<string[]> {
-      const { rows } = await db.query<{ id: string; v: string | null }>(sql, [[...written.keys()]]);
-      const have = new Map(rows.map((r) => [Number(r.id), r.v]));
-      return [...written].filter(([k, v]) => have.get(k) !== v).map(([k, v]) => `row ${k}: wrote ${v}, holds ${have.get(k) ?? 'no row'}`);
-    },
-  };
+  return changeFrom(`version: 1\nid: ${id}\ntitle: ${intent} lifecycle\nintent: ${intent}\nparams:\n${params}  soak: { readSwitch: 0 }\n  retention: 0\n`, id);
 }
 
 /** support_customer.company_name (NOT NULL, no default) goes away; the previous version reads and writes it. */
 function dropColumnCase(id: string): LifecycleCase {
-  const old = ledgerOf(`SELECT id::int8 AS id, company_name AS v FROM ${S}.support_customer WHERE id = ANY($1::int8[])`);
-  const rows = ledgerOf(`SELECT id::int8 AS id, contact_name AS v FROM ${S}.support_customer WHERE id = ANY($1::int8[])`);
+  const old = new WriteLog();
+  const rows = new WriteLog();
+  const lost = (db: Db, log: WriteLog, column: string) => log.lost(readBy(db, `SELECT id, ${column} AS v FROM ${S}.support_customer WHERE id = ANY($1::int8[])`));
   return {
     change: change(id, 'drop-column', `  table: ${S}.support_customer\n  column: company_name\n`),
     oldQueries: [`SELECT id, contact_name, company_name FROM ${S}.support_customer WHERE id = 3`, `UPDATE ${S}.support_customer SET company_name = company_name WHERE id = 4`],
@@ -37,18 +21,18 @@ function dropColumnCase(id: string): LifecycleCase {
     newQueriesFrom: 'start',
     async oldWrite(db, n) {
       await db.query(`UPDATE ${S}.support_customer SET company_name = $2 WHERE id = $1`, [1 + (n % 30), `old-${n}`]);
-      old.written.set(1 + (n % 30), `old-${n}`);
+      old.record(1 + (n % 30), `old-${n}`);
       const { rows: r } = await db.query<{ id: string }>(`INSERT INTO ${S}.support_customer (contact_name, company_name) VALUES ($1, $2) RETURNING id`, [`old ${n}`, `old-signup-${n}`]);
-      old.written.set(Number(r[0]!.id), `old-signup-${n}`);
-      rows.written.set(Number(r[0]!.id), `old ${n}`);
+      old.record(Number(r[0]!.id), `old-signup-${n}`);
+      rows.record(Number(r[0]!.id), `old ${n}`);
     },
     // The new version leaves company_name out of its inserts (possible once expand made it optional).
     async newWrite(db, n) {
       const { rows: r } = await db.query<{ id: string }>(`INSERT INTO ${S}.support_customer (contact_name) VALUES ($1) RETURNING id`, [`new ${n}`]);
-      rows.written.set(Number(r[0]!.id), `new ${n}`);
+      rows.record(Number(r[0]!.id), `new ${n}`);
     },
     newWritesFrom: 'expand',
-    lost: async (db, shape) => (shape === 'old' ? [...(await old.lost(db)), ...(await rows.lost(db))] : rows.lost(db)),
+    lost: async (db, shape) => (shape === 'old' ? [...(await lost(db, old, 'company_name')), ...(await lost(db, rows, 'contact_name'))] : lost(db, rows, 'contact_name')),
     newHoldsFrom: 'expand',
     async expectState(db, applied, plan) {
       const { rows: r } = await db.query<{ nullable: string }>(`SELECT is_nullable AS nullable FROM information_schema.columns WHERE table_schema = $1 AND table_name = 'support_customer' AND column_name = 'company_name'`, [S]);
@@ -61,7 +45,7 @@ function dropColumnCase(id: string): LifecycleCase {
 
 /** support_contract goes away; the previous version reads and writes it. */
 function dropTableCase(id: string): LifecycleCase {
-  const old = ledgerOf(`SELECT customer_id::int8 AS id, tier AS v FROM ${S}.support_contract WHERE customer_id = ANY($1::int8[])`);
+  const old = new WriteLog();
   return {
     change: change(id, 'drop-table', `  table: ${S}.support_contract\n`),
     oldQueries: [`SELECT c.id, k.tier FROM ${S}.support_customer c JOIN ${S}.support_contract k ON k.customer_id = c.id WHERE c.id = 5`],
@@ -69,9 +53,9 @@ function dropTableCase(id: string): LifecycleCase {
     newQueriesFrom: 'start',
     async oldWrite(db, n) {
       await db.query(`UPDATE ${S}.support_contract SET tier = $2 WHERE customer_id = $1`, [1 + (n % 30), `old-${n}`]);
-      old.written.set(1 + (n % 30), `old-${n}`);
+      old.record(1 + (n % 30), `old-${n}`);
     },
-    lost: async (db, shape) => (shape === 'old' ? old.lost(db) : []),
+    lost: async (db, shape) => (shape === 'old' ? old.lost(readBy(db, `SELECT customer_id AS id, tier AS v FROM ${S}.support_contract WHERE customer_id = ANY($1::int8[])`)) : []),
     newHoldsFrom: 'contract',
     async expectState(db, applied, plan) {
       const { rows } = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM "switchback_archive__${id}".support_contract`).catch(() => ({ rows: [{ n: -1 }] }));
@@ -80,20 +64,7 @@ function dropTableCase(id: string): LifecycleCase {
   };
 }
 
-describe.each(targets)('drop-column and drop-table lifecycles on $name', (target) => {
-  let t: TestDatabase;
-  beforeEach(async () => {
-    t = await target.create();
-    await t.db.exec(schemaSql(S));
-    await t.db.exec(seedSql(S, 300));
-  });
-  afterEach(() => t.drop());
-
-  it('drop-column: the old version works until contract; every value comes back from the archive', async () => {
-    await runLifecycle(t.db as Db, dropColumnCase('drop-company-name'));
-  });
-
-  it('drop-table: the old version works until contract; the archived table comes back whole', async () => {
-    await runLifecycle(t.db as Db, dropTableCase('drop-contract'));
-  });
-});
+describeLifecycles('drop-column and drop-table lifecycles', [
+  ['drop-column: the old version works until contract; every value comes back from the archive', () => dropColumnCase('drop-company-name')],
+  ['drop-table: the old version works until contract; the archived table comes back whole', () => dropTableCase('drop-contract')],
+]);

@@ -1,15 +1,10 @@
-import { afterEach, beforeEach, describe, it } from 'vitest';
-import { parseChangeFile } from '@switchback/core';
-import { schemaSql, seedSql } from '@switchback/example-support-desk';
-import type { Db } from '@switchback/engine';
-import { targets, type TestDatabase } from '../../../test-support/databases.js';
-import { runLifecycle, type LifecycleCase } from './lifecycle-case.js';
+import { changeFrom, describeLifecycles, readBy, WriteLog, type LifecycleCase } from './intent-lifecycle.js';
 
 const S = 'desk';
 
 /** support_customer.address and company_name move into a new customer_address table (one row per customer). */
 function extractCase(id: string): LifecycleCase {
-  const parsed = parseChangeFile(
+  const change = changeFrom(
     `version: 1
 id: ${id}
 title: Extract the customer's address
@@ -21,58 +16,45 @@ params:
   soak: { readSwitch: 0 }
   retention: 0
 `,
-    `changes/${id}.yaml`,
+    id,
   );
-  if (!parsed.ok) throw new Error(JSON.stringify(parsed.problems));
-  const written = new Map<number, string | null>();
+  const written = new WriteLog();
   return {
-    change: parsed.change,
+    change,
     oldQueries: [`SELECT id, contact_name, address, company_name FROM ${S}.support_customer WHERE id = 2`],
     newQueries: [`SELECT c.id, c.contact_name, a.address FROM ${S}.support_customer c LEFT JOIN ${S}.customer_address a ON a.customer_id = c.id WHERE c.id = 2`],
     newQueriesFrom: 'expand',
     async oldWrite(db, n) {
       await db.query(`UPDATE ${S}.support_customer SET address = $2 WHERE id = $1`, [1 + (n % 30), `old-${n}`]);
-      written.set(1 + (n % 30), `old-${n}`);
+      written.record(1 + (n % 30), `old-${n}`);
       const { rows } = await db.query<{ id: string }>(`INSERT INTO ${S}.support_customer (contact_name, company_name, address) VALUES ($1, 'Old Co', $2) RETURNING id`, [`old ${n}`, `old-signup-${n}`]);
-      written.set(Number(rows[0]!.id), `old-signup-${n}`);
+      written.record(Number(rows[0]!.id), `old-signup-${n}`);
       if (n % 3 === 0) {
         // A customer signed up and deleted again: gone from both shapes.
         const { rows: gone } = await db.query<{ id: string }>(`INSERT INTO ${S}.support_customer (contact_name, company_name, address) VALUES ('brief', 'Gone Co', 'x') RETURNING id`);
         await db.query(`DELETE FROM ${S}.support_customer WHERE id = $1`, [gone[0]!.id]);
-        written.set(Number(gone[0]!.id), null);
+        written.record(Number(gone[0]!.id), null);
       }
     },
     // The new version writes the address to the new table (upsert), and signs customers up in both tables.
     async newWrite(db, n) {
       await db.query(`INSERT INTO ${S}.customer_address (customer_id, address) VALUES ($1, $2) ON CONFLICT (customer_id) DO UPDATE SET address = EXCLUDED.address`, [31 + (n % 30), `new-${n}`]);
-      written.set(31 + (n % 30), `new-${n}`);
+      written.record(31 + (n % 30), `new-${n}`);
       const { rows } = await db.query<{ id: string }>(`INSERT INTO ${S}.support_customer (contact_name) VALUES ($1) RETURNING id`, [`new ${n}`]);
       await db.query(`INSERT INTO ${S}.customer_address (customer_id, address, company_name) VALUES ($1, $2, 'New Co') ON CONFLICT (customer_id) DO UPDATE SET address = EXCLUDED.address, company_name = EXCLUDED.company_name`, [rows[0]!.id, `new-signup-${n}`]);
-      written.set(Number(rows[0]!.id), `new-signup-${n}`);
+      written.record(Number(rows[0]!.id), `new-signup-${n}`);
     },
     newWritesFrom: 'cut-off',
     async lost(db, shape) {
       const sql = shape === 'old'
-        ? `SELECT id::int8 AS id, address AS v FROM ${S}.support_customer WHERE id = ANY($1::int8[])`
-        : `SELECT c.id::int8 AS id, a.address AS v FROM ${S}.support_customer c LEFT JOIN ${S}.customer_address a ON a.customer_id = c.id WHERE c.id = ANY($1::int8[])`;
-      const { rows } = await db.query<{ id: string; v: string | null }>(sql, [[...written.keys()]]);
-      const have = new Map(rows.map((r) => [Number(r.id), r.v]));
-      return [...written].filter(([k, v]) => (v === null ? have.has(k) : have.get(k) !== v)).map(([k, v]) => `customer ${k}: wrote ${v ?? '(deleted)'}, ${shape} shape holds ${have.has(k) ? have.get(k) : 'no row'}`);
+        ? `SELECT id, address AS v FROM ${S}.support_customer WHERE id = ANY($1::int8[])`
+        : `SELECT c.id, a.address AS v FROM ${S}.support_customer c LEFT JOIN ${S}.customer_address a ON a.customer_id = c.id WHERE c.id = ANY($1::int8[])`;
+      return written.lost(readBy(db, sql));
     },
     newHoldsFrom: 'backfill',
   };
 }
 
-describe.each(targets)('extract-columns lifecycle on $name', (target) => {
-  let t: TestDatabase;
-  beforeEach(async () => {
-    t = await target.create();
-    await t.db.exec(schemaSql(S));
-    await t.db.exec(seedSql(S, 300));
-  });
-  afterEach(() => t.drop());
-
-  it('keeps the old version working until contract and loses no write, forward, backward and forward again', async () => {
-    await runLifecycle(t.db as Db, extractCase('extract-address'));
-  });
-});
+describeLifecycles('extract-columns lifecycle', [
+  ['keeps the old version working until contract and loses no write, forward, backward and forward again', () => extractCase('extract-address')],
+]);

@@ -1,11 +1,16 @@
 /**
- * The lifecycle harness for intents: forward through every phase, back to the
- * start one phase at a time, forward again to the end, with the state checked
- * after every transition (pgroll's ExecuteTests, in phases).
+ * The lifecycle harness for intents: forward through every phase (back one
+ * and forward again at each), back to the start one phase at a time, forward
+ * again to the end, with the state checked after every transition (pgroll's
+ * ExecuteTests, in phases). `walkLifecycle` takes a callback for free-form
+ * checks; `runLifecycle` takes a `LifecycleCase` (the old and new versions'
+ * queries and writes) and checks what every phase promises.
  */
-import { expect } from 'vitest';
-import { parseChangeFile, type ChangeSpec, type Plan } from '@switchback/core';
-import { advance, changeStatus, getChange, rollback, verifyLedger, type Db, type Queryable } from '@switchback/engine';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { parseChangeFile, type ChangeSpec, type PhaseId, type Plan } from '@switchback/core';
+import { advance, changeStatus, getChange, registerChange, rollback, verifyLedger, type Db, type Queryable } from '@switchback/engine';
+import { schemaSql, seedSql } from '@switchback/example-support-desk';
+import { targets, type TestDatabase, type TestTarget } from '../../../test-support/databases.js';
 
 export const exec = { actor: 'test', propagationMs: 0 };
 
@@ -20,35 +25,125 @@ export async function planOf(db: Db, id: string): Promise<Plan> {
   return (await getChange(db, id))!.plan;
 }
 
+/** Where the walk stands: `forward` and `backward` stops are rolled back later, `again` is the final pass forward, `complete` the end. */
+export type WalkStop = 'forward' | 'backward' | 'again' | 'complete';
+
 /**
  * Walk the change's whole lifecycle, calling `at` with the applied phase
- * (null = nothing applied) after every transition. Each call is where the
- * test proves the state: schema, the old and new app versions' queries, and
- * that no committed write is missing.
+ * (null = nothing applied) after every transition: forward through every
+ * phase (back one and forward again at each), back to the start one phase at
+ * a time, forward again one phase at a time, then complete. Each call is
+ * where the test proves the state: schema, the old and new app versions'
+ * queries, and that no committed write is missing.
  */
-export async function walkLifecycle(db: Db, id: string, at: (applied: string | null, how: 'forward' | 'backward' | 'again') => Promise<void>): Promise<void> {
+export async function walkLifecycle(db: Db, id: string, at: (applied: string | null, how: WalkStop) => Promise<void>): Promise<void> {
   const phases = (await planOf(db, id)).phases.map((p) => p.id);
+  const step = async (to: 'advance' | 'rollback', phase: string, applied: string | null, how: WalkStop) => {
+    const r = to === 'advance' ? await advance(db, id, { ...exec, to: phase as never }) : await rollback(db, id, exec);
+    expect(r.outcome, `${to} ${phase} (${how}): ${r.reason}`).toBe('succeeded');
+    expect((await changeStatus(db, id)).appliedPhase, `applied after ${to} ${phase} (${how})`).toBe(applied);
+    await at(applied, how);
+  };
   await at(null, 'forward');
-  for (const phase of phases) {
-    const r = await advance(db, id, { ...exec, to: phase as never });
-    expect(r.outcome, `advance to ${phase}: ${r.reason}`).toBe('succeeded');
-    expect((await changeStatus(db, id)).appliedPhase).toBe(phase);
-    await at(phase, 'forward');
+  for (const [i, phase] of phases.entries()) {
+    await step('advance', phase, phase, 'forward');
+    await step('rollback', phase, phases[i - 1] ?? null, 'backward');
+    await step('advance', phase, phase, 'forward');
   }
-  for (let i = phases.length - 1; i >= 0; i--) {
-    const r = await rollback(db, id, exec);
-    expect(r.outcome, `rollback of ${phases[i]}: ${r.reason}`).toBe('succeeded');
-    const applied = phases[i - 1] ?? null;
-    expect((await changeStatus(db, id)).appliedPhase).toBe(applied);
-    await at(applied, 'backward');
-  }
-  for (const phase of phases) {
-    const r = await advance(db, id, { ...exec, to: phase as never });
-    expect(r.outcome, `advance again to ${phase}: ${r.reason}`).toBe('succeeded');
-    await at(phase, 'again');
-  }
+  for (let i = phases.length - 1; i >= 0; i--) await step('rollback', phases[i]!, phases[i - 1] ?? null, 'backward');
+  for (const phase of phases) await step('advance', phase, phase, 'again');
   expect((await advance(db, id, exec)).reason).toMatch(/complete/);
+  await at(phases[phases.length - 1] ?? null, 'complete');
   expect((await verifyLedger(db)).ok).toBe(true);
+}
+
+/** One intent's lifecycle as data: what the old and new app versions run and write, and what each shape must hold. */
+export interface LifecycleCase {
+  change: ChangeSpec;
+  /** Queries of the previous app version: they must succeed in every state before contract, and fail after it (unless `oldQueriesRunAfterContract`). */
+  oldQueries: string[];
+  /** The old shape's tables survive contract (split-table), so its queries still run, on fewer rows. */
+  oldQueriesRunAfterContract?: boolean;
+  /** Queries of the new app version, and the first phase after which they must succeed. */
+  newQueries: string[];
+  newQueriesFrom: PhaseId | 'start';
+  /** One write by the old version (`n` is unique per call); it records what it committed. */
+  oldWrite(db: Db, n: number): Promise<void>;
+  /** One write by the new version, made from `newWritesFrom` on. */
+  newWrite?(db: Db, n: number): Promise<void>;
+  newWritesFrom?: PhaseId;
+  /** Committed writes the old shape (before contract) or the new shape (from `newHoldsFrom`) does not hold. */
+  lost(db: Db, shape: 'old' | 'new'): Promise<string[]>;
+  newHoldsFrom: PhaseId;
+  /** Further checks of the state with `applied` as the last applied phase (-1 = none). */
+  expectState?(db: Db, applied: number, plan: Plan): Promise<void>;
+}
+
+async function failureOf(db: Db, sql: string): Promise<string | undefined> {
+  try {
+    await db.query(sql);
+    return undefined;
+  } catch (e) {
+    return e instanceof Error ? e.message : String(e);
+  }
+}
+
+/** Register `c`'s change and walk its lifecycle on `db` (which holds the tables and rows already), checking the case at every stop. */
+export async function runLifecycle(db: Db, c: LifecycleCase): Promise<void> {
+  const plan = (await registerChange(db, c.change, 'test')).plan;
+  const ids: string[] = plan.phases.map((p) => p.id);
+  const index = (p: PhaseId | 'start' | undefined, fallback: number) => (p === undefined ? fallback : p === 'start' ? -1 : ids.indexOf(p));
+  const contract = index('contract', ids.length);
+  const newQueriesFrom = index(c.newQueriesFrom, -1);
+  const newWritesFrom = index(c.newWritesFrom, ids.length);
+  const newHoldsFrom = index(c.newHoldsFrom, ids.length);
+  let n = 0;
+  await walkLifecycle(db, c.change.id, async (phase, how) => {
+    const applied = phase === null ? -1 : ids.indexOf(phase);
+    const state = `${how} (applied: ${phase ?? 'none'})`;
+    for (const q of c.oldQueries) {
+      const error = await failureOf(db, q);
+      if (applied < contract) expect(error, `old version query fails ${state}: ${q}`).toBeUndefined();
+      else if (!c.oldQueriesRunAfterContract) expect(error, `old version query still works after contract ${state}: ${q}`).toBeDefined();
+    }
+    if (applied >= newQueriesFrom) for (const q of c.newQueries) expect(await failureOf(db, q), `new version query fails ${state}: ${q}`).toBeUndefined();
+    if (applied < contract) expect(await c.lost(db, 'old'), `writes lost from the old shape ${state}`).toEqual([]);
+    if (applied >= newHoldsFrom) expect(await c.lost(db, 'new'), `writes lost from the new shape ${state}`).toEqual([]);
+    await c.expectState?.(db, applied, plan);
+    // The apps keep writing in every state they may run in.
+    if (applied < contract) await c.oldWrite(db, ++n);
+    if (c.newWrite && applied >= newWritesFrom) await c.newWrite(db, ++n);
+  });
+}
+
+/** The support desk's tables, in this schema, for lifecycle cases. */
+export const DESK = 'desk';
+
+/** A fresh database on `target` with the support desk in `desk` (`customers` rows) and, given `tickets`, that many tickets (ticketSql). */
+export async function deskDatabase(target: TestTarget, customers: number, tickets?: number): Promise<TestDatabase> {
+  const t = await target.create();
+  await t.db.exec(schemaSql(DESK));
+  await t.db.exec(seedSql(DESK, customers));
+  if (tickets !== undefined) await t.db.exec(ticketSql(DESK, tickets));
+  return t;
+}
+
+/**
+ * On every target, a fresh database with the support desk (300 seeded rows
+ * in `desk`, then `setupSql`), and one test per case running its lifecycle.
+ */
+export function describeLifecycles(title: string, cases: [name: string, make: () => LifecycleCase][], setupSql?: string): void {
+  describe.each(targets)(`${title} on $name`, (target) => {
+    let t: TestDatabase;
+    beforeEach(async () => {
+      t = await deskDatabase(target, 300);
+      if (setupSql) await t.db.exec(setupSql);
+    });
+    afterEach(() => t.drop());
+    it.each(cases)('%s', async (_, make) => {
+      await runLifecycle(t.db, make());
+    });
+  });
 }
 
 export async function columnsOf(db: Queryable, schema: string, table: string): Promise<string[]> {
@@ -73,15 +168,26 @@ export async function oldVersionGone(db: Queryable, app = 'support-desk', versio
 
 /** Writes the app versions committed, by row key, with the value each must still read. */
 export class WriteLog {
-  readonly expected = new Map<string, string>();
-  record(key: string | number, value: string): void {
+  /** Row key → committed value; null for a row deleted, which must not be read back. */
+  readonly expected = new Map<string, string | null>();
+  record(key: string | number, value: string | null): void {
     this.expected.set(String(key), value);
   }
   /** Lines for every logged write `read` does not return; empty when none is lost. */
   async lost(read: (keys: string[]) => Promise<Map<string, string | null>>): Promise<string[]> {
     const have = await read([...this.expected.keys()]);
-    return [...this.expected].filter(([k, v]) => have.get(k) !== v).map(([k, v]) => `row ${k}: committed ${v}, reads ${have.get(k) ?? 'no row'}`);
+    return [...this.expected]
+      .filter(([k, v]) => (v === null ? have.has(k) : have.get(k) !== v))
+      .map(([k, v]) => `row ${k}: committed ${v ?? '(deleted)'}, reads ${have.has(k) ? have.get(k) : 'no row'}`);
   }
+}
+
+/** A `read` for `WriteLog.lost`: `sql` takes the keys as $1 (an int8 array) and returns rows (id, v). */
+export function readBy(db: Queryable, sql: string): (keys: string[]) => Promise<Map<string, string | null>> {
+  return async (keys) => {
+    const { rows } = await db.query<{ id: string | number; v: string | null }>(sql, [keys]);
+    return new Map(rows.map((r) => [String(r.id), r.v]));
+  };
 }
 
 /** A ticket table next to the support desk's customers (examples/changes/schema.sql, in `schema`), `rows` tickets. */

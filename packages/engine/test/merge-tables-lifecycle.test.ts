@@ -1,14 +1,10 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { parseChangeFile } from '@switchback/core';
-import { schemaSql, seedSql } from '@switchback/example-support-desk';
-import type { Db } from '@switchback/engine';
-import { targets, type TestDatabase } from '../../../test-support/databases.js';
-import { runLifecycle, type LifecycleCase } from './lifecycle-case.js';
+import { expect } from 'vitest';
+import { changeFrom, describeLifecycles, readBy, WriteLog, type LifecycleCase } from './intent-lifecycle.js';
 
 const S = 'desk';
 
 function mergeChange(id: string) {
-  const parsed = parseChangeFile(
+  return changeFrom(
     `version: 1
 id: ${id}
 title: Merge the contract into the customer
@@ -20,15 +16,13 @@ params:
   soak: { readSwitch: 0, cutOff: 0 }
   retention: 0
 `,
-    `changes/${id}.yaml`,
+    id,
   );
-  if (!parsed.ok) throw new Error(JSON.stringify(parsed.problems));
-  return parsed.change;
 }
 
 /** The support desk before (contract joined) and after (tier and end_date on the customer). */
 function mergeCase(id: string): LifecycleCase {
-  const written = new Map<number, string>();
+  const written = new WriteLog();
   return {
     change: mergeChange(id),
     oldQueries: [
@@ -40,27 +34,25 @@ function mergeCase(id: string): LifecycleCase {
     // The old version updates a contract and signs up a customer with one.
     async oldWrite(db, n) {
       await db.query(`UPDATE ${S}.support_contract SET tier = $2, end_date = date '2030-01-01' + $3::int WHERE customer_id = $1`, [1 + (n % 40), `old-${n}`, n]);
-      written.set(1 + (n % 40), `old-${n}`);
+      written.record(1 + (n % 40), `old-${n}`);
       const { rows } = await db.query<{ id: string }>(`INSERT INTO ${S}.support_customer (contact_name, company_name) VALUES ($1, 'Old Co') RETURNING id`, [`old signup ${n}`]);
       await db.query(`INSERT INTO ${S}.support_contract (customer_id, tier) VALUES ($1, $2)`, [rows[0]!.id, `old-signup-${n}`]);
-      written.set(Number(rows[0]!.id), `old-signup-${n}`);
+      written.record(Number(rows[0]!.id), `old-signup-${n}`);
     },
     // The new version writes the customer only.
     async newWrite(db, n) {
       await db.query(`UPDATE ${S}.support_customer SET tier = $2 WHERE id = $1`, [41 + (n % 40), `new-${n}`]);
-      written.set(41 + (n % 40), `new-${n}`);
+      written.record(41 + (n % 40), `new-${n}`);
       const { rows } = await db.query<{ id: string }>(`INSERT INTO ${S}.support_customer (contact_name, company_name, tier) VALUES ($1, 'New Co', $2) RETURNING id`, [`new signup ${n}`, `new-signup-${n}`]);
-      written.set(Number(rows[0]!.id), `new-signup-${n}`);
+      written.record(Number(rows[0]!.id), `new-signup-${n}`);
     },
     newWritesFrom: 'cut-off',
     async lost(db, shape) {
       const sql =
         shape === 'new'
-          ? `SELECT id::int8 AS id, tier FROM ${S}.support_customer WHERE id = ANY($1::int8[])`
-          : `SELECT c.id::int8 AS id, k.tier FROM ${S}.support_customer c LEFT JOIN ${S}.support_contract k ON k.customer_id = c.id WHERE c.id = ANY($1::int8[])`;
-      const { rows } = await db.query<{ id: string; tier: string | null }>(sql, [[...written.keys()]]);
-      const have = new Map(rows.map((r) => [Number(r.id), r.tier]));
-      return [...written].filter(([k, v]) => have.get(k) !== v).map(([k, v]) => `customer ${k}: wrote ${v}, ${shape} shape holds ${have.get(k) ?? 'nothing'}`);
+          ? `SELECT id, tier AS v FROM ${S}.support_customer WHERE id = ANY($1::int8[])`
+          : `SELECT c.id, k.tier AS v FROM ${S}.support_customer c LEFT JOIN ${S}.support_contract k ON k.customer_id = c.id WHERE c.id = ANY($1::int8[])`;
+      return written.lost(readBy(db, sql));
     },
     newHoldsFrom: 'backfill',
     async expectState(db, applied, plan) {
@@ -70,16 +62,6 @@ function mergeCase(id: string): LifecycleCase {
   };
 }
 
-describe.each(targets)('merge-tables lifecycle on $name', (target) => {
-  let t: TestDatabase;
-  beforeEach(async () => {
-    t = await target.create();
-    await t.db.exec(schemaSql(S));
-    await t.db.exec(seedSql(S, 300));
-  });
-  afterEach(() => t.drop());
-
-  it('keeps the old version working until contract and loses no write, forward, backward and forward again', async () => {
-    await runLifecycle(t.db as Db, mergeCase('merge-contract'));
-  });
-});
+describeLifecycles('merge-tables lifecycle', [
+  ['keeps the old version working until contract and loses no write, forward, backward and forward again', () => mergeCase('merge-contract')],
+]);

@@ -1,8 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { advance, registerChange, type Db } from '@switchback/engine';
-import { schemaSql, seedSql } from '@switchback/example-support-desk';
 import { targets, type TestDatabase } from '../../../test-support/databases.js';
-import { changeFrom, columnsOf, exec, indexNames, isNotNull, oldVersionGone, walkLifecycle, WriteLog } from './intent-lifecycle.js';
+import { changeFrom, columnsOf, deskDatabase, exec, indexNames, isNotNull, oldVersionGone, readBy, walkLifecycle, WriteLog } from './intent-lifecycle.js';
 
 const SCHEMA = 'desk';
 const T = `${SCHEMA}.support_customer`;
@@ -33,9 +32,7 @@ function insertSql(column: string, skip: string): string {
 describe.each(targets)('rename-column lifecycle on $name', (target) => {
   let t: TestDatabase;
   beforeEach(async () => {
-    t = await target.create();
-    await t.db.exec(schemaSql(SCHEMA));
-    await t.db.exec(seedSql(SCHEMA, 300));
+    t = await deskDatabase(target, 300);
     await t.db.exec(`CREATE INDEX support_customer_company ON ${T} (company_name); ALTER TABLE ${T} ADD CONSTRAINT support_customer_tenant_contact UNIQUE (tenant, contact_name);`);
     await oldVersionGone(t.db);
   });
@@ -50,32 +47,20 @@ describe.each(targets)('rename-column lifecycle on $name', (target) => {
     const log = new WriteLog();
     let round = 0;
 
-    /** The previous version: reads and writes `from` only. */
-    const oldApp = async (db: Db) => {
+    /** An app version that reads and writes `column` only: the previous one `from`, the new one `to`. */
+    const version = (column: string, tag: 'old' | 'new', firstUpdated: number) => async (db: Db) => {
       round++;
-      const inserted = (await db.query<{ id: string }>(insertSql(from, from), [`old-i${round}`])).rows[0]!.id;
-      log.record(inserted, `old-i${round}`);
-      const updated = 1 + (round % 40);
-      await db.query(`UPDATE ${T} SET ${from} = $2 WHERE id = $1`, [updated, `old-u${round}`]);
-      log.record(updated, `old-u${round}`);
-      const { rows } = await db.query<{ v: string }>(`SELECT ${from} AS v FROM ${T} WHERE id = $1`, [inserted]);
-      expect(rows[0]?.v).toBe(`old-i${round}`);
+      const inserted = (await db.query<{ id: string }>(insertSql(column, from), [`${tag}-i${round}`])).rows[0]!.id;
+      log.record(inserted, `${tag}-i${round}`);
+      const updated = firstUpdated + (round % 40);
+      await db.query(`UPDATE ${T} SET ${column} = $2 WHERE id = $1`, [updated, `${tag}-u${round}`]);
+      log.record(updated, `${tag}-u${round}`);
+      const { rows } = await db.query<{ v: string }>(`SELECT ${column} AS v FROM ${T} WHERE id = $1`, [inserted]);
+      expect(rows[0]?.v).toBe(`${tag}-i${round}`);
     };
-    /** The new version: reads and writes `to` only. */
-    const newApp = async (db: Db) => {
-      round++;
-      const inserted = (await db.query<{ id: string }>(insertSql(to, from), [`new-i${round}`])).rows[0]!.id;
-      log.record(inserted, `new-i${round}`);
-      const updated = 100 + (round % 40);
-      await db.query(`UPDATE ${T} SET ${to} = $2 WHERE id = $1`, [updated, `new-u${round}`]);
-      log.record(updated, `new-u${round}`);
-      const { rows } = await db.query<{ v: string }>(`SELECT ${to} AS v FROM ${T} WHERE id = $1`, [inserted]);
-      expect(rows[0]?.v).toBe(`new-i${round}`);
-    };
-    const read = (column: string) => async (keys: string[]) => {
-      const { rows } = await t.db.query<{ id: string; v: string | null }>(`SELECT id::text AS id, ${column} AS v FROM ${T} WHERE id = ANY($1::bigint[])`, [keys]);
-      return new Map(rows.map((r) => [r.id, r.v]));
-    };
+    const oldApp = version(from, 'old', 1);
+    const newApp = version(to, 'new', 100);
+    const read = (column: string) => readBy(t.db, `SELECT id, ${column} AS v FROM ${T} WHERE id = ANY($1::bigint[])`);
 
     await walkLifecycle(t.db, id, async (applied) => {
       const i = applied ? PHASES.indexOf(applied) : -1;

@@ -1,9 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
 import { registerChange, type Db } from '@switchback/engine';
-import { schemaSql, seedSql } from '@switchback/example-support-desk';
 import { targets, type TestDatabase } from '../../../test-support/databases.js';
-import { changeFrom, oldVersionGone, relkind, walkLifecycle, WriteLog } from './intent-lifecycle.js';
+import { changeFrom, deskDatabase, oldVersionGone, readBy, relkind, walkLifecycle, WriteLog } from './intent-lifecycle.js';
 
 const SCHEMA = 'desk';
 const OLD = `${SCHEMA}.support_contract`;
@@ -23,9 +22,7 @@ params:
 describe.each(targets)('rename-table lifecycle on $name', (target) => {
   let t: TestDatabase;
   beforeEach(async () => {
-    t = await target.create();
-    await t.db.exec(schemaSql(SCHEMA));
-    await t.db.exec(seedSql(SCHEMA, 200));
+    t = await deskDatabase(target, 200);
     await oldVersionGone(t.db);
   });
   afterEach(() => t.drop());
@@ -50,10 +47,7 @@ describe.each(targets)('rename-table lifecycle on $name', (target) => {
       const read = await db.query<{ tier: string }>(`SELECT tier FROM ${table} WHERE id = $1`, [rows[0]!.id]);
       expect(read.rows[0]?.tier).toBe(`${tag}-i${round}`);
     };
-    const read = (table: string) => async (keys: string[]) => {
-      const { rows } = await t.db.query<{ id: string; tier: string | null }>(`SELECT id::text AS id, tier FROM ${table} WHERE id = ANY($1::bigint[])`, [keys]);
-      return new Map(rows.map((r) => [r.id, r.tier]));
-    };
+    const read = (table: string) => readBy(t.db, `SELECT id, tier AS v FROM ${table} WHERE id = ANY($1::bigint[])`);
     /** The previous version's role still has its privileges under the old name. */
     const oldRoleReads = () => t.db.transaction(async (tx) => {
       await tx.exec(`SET LOCAL ROLE ${role}`);

@@ -1,15 +1,11 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { parseChangeFile } from '@switchback/core';
-import { schemaSql, seedSql } from '@switchback/example-support-desk';
-import type { Db } from '@switchback/engine';
-import { targets, type TestDatabase } from '../../../test-support/databases.js';
-import { runLifecycle, type LifecycleCase } from './lifecycle-case.js';
+import { expect } from 'vitest';
+import { changeFrom, describeLifecycles, readBy, WriteLog, type LifecycleCase } from './intent-lifecycle.js';
 
 const S = 'desk';
 
 /** support_contract.tier as an enum becomes tier_id → contract_tier(id, name). */
 function enumCase(id: string): LifecycleCase {
-  const parsed = parseChangeFile(
+  const change = changeFrom(
     `version: 1
 id: ${id}
 title: Contract tiers in a lookup table
@@ -21,13 +17,12 @@ params:
   soak: { readSwitch: 0 }
   retention: 0
 `,
-    `changes/${id}.yaml`,
+    id,
   );
-  if (!parsed.ok) throw new Error(JSON.stringify(parsed.problems));
-  const written = new Map<number, string>();
-  const record = (rows: { id: string }[], tier: string) => written.set(Number(rows[0]!.id), tier);
+  const written = new WriteLog();
+  const record = (rows: { id: string }[], tier: string) => written.record(rows[0]!.id, tier);
   return {
-    change: parsed.change,
+    change,
     oldQueries: [`SELECT id, tier FROM ${S}.support_contract WHERE tier = 'gold' LIMIT 3`, `SELECT 'platinum'::${S}.tier_level`],
     newQueries: [`SELECT c.id, l.name FROM ${S}.support_contract c LEFT JOIN ${S}.contract_tier l ON l.id = c.tier_id WHERE c.id = 9`],
     newQueriesFrom: 'expand',
@@ -45,11 +40,9 @@ params:
     newWritesFrom: 'cut-off',
     async lost(db, shape) {
       const sql = shape === 'old'
-        ? `SELECT id::int8 AS id, tier::text AS v FROM ${S}.support_contract WHERE id = ANY($1::int8[])`
-        : `SELECT c.id::int8 AS id, l.name AS v FROM ${S}.support_contract c LEFT JOIN ${S}.contract_tier l ON l.id = c.tier_id WHERE c.id = ANY($1::int8[])`;
-      const { rows } = await db.query<{ id: string; v: string | null }>(sql, [[...written.keys()]]);
-      const have = new Map(rows.map((r) => [Number(r.id), r.v]));
-      return [...written].filter(([k, v]) => have.get(k) !== v).map(([k, v]) => `contract ${k}: wrote ${v}, ${shape} shape holds ${have.get(k) ?? 'nothing'}`);
+        ? `SELECT id, tier::text AS v FROM ${S}.support_contract WHERE id = ANY($1::int8[])`
+        : `SELECT c.id, l.name AS v FROM ${S}.support_contract c LEFT JOIN ${S}.contract_tier l ON l.id = c.tier_id WHERE c.id = ANY($1::int8[])`;
+      return written.lost(readBy(db, sql));
     },
     newHoldsFrom: 'backfill',
     async expectState(db, applied, plan) {
@@ -59,18 +52,7 @@ params:
   };
 }
 
-describe.each(targets)('replace-enum-with-lookup lifecycle on $name', (target) => {
-  let t: TestDatabase;
-  beforeEach(async () => {
-    t = await target.create();
-    await t.db.exec(schemaSql(S));
-    await t.db.exec(seedSql(S, 300));
-    await t.db.exec(`CREATE TYPE ${S}.tier_level AS ENUM ('bronze', 'silver', 'gold', 'platinum');
+describeLifecycles('replace-enum-with-lookup lifecycle', [
+  ['keeps the old version working until contract and loses no write, forward, backward and forward again', () => enumCase('enum-tier')],
+], `CREATE TYPE ${S}.tier_level AS ENUM ('bronze', 'silver', 'gold', 'platinum');
 ALTER TABLE ${S}.support_contract ALTER COLUMN tier TYPE ${S}.tier_level USING tier::${S}.tier_level;`);
-  });
-  afterEach(() => t.drop());
-
-  it('keeps the old version working until contract and loses no write, forward, backward and forward again', async () => {
-    await runLifecycle(t.db as Db, enumCase('enum-tier'));
-  });
-});

@@ -1,15 +1,10 @@
-import { afterEach, beforeEach, describe, it } from 'vitest';
-import { parseChangeFile } from '@switchback/core';
-import { schemaSql, seedSql } from '@switchback/example-support-desk';
-import type { Db } from '@switchback/engine';
-import { targets, type TestDatabase } from '../../../test-support/databases.js';
-import { runLifecycle, type LifecycleCase } from './lifecycle-case.js';
+import { changeFrom, describeLifecycles, type LifecycleCase } from './intent-lifecycle.js';
 
 const S = 'desk';
 
 /** Platinum contracts move from support_contract into platinum_contract. */
 function splitCase(id: string): LifecycleCase {
-  const parsed = parseChangeFile(
+  const change = changeFrom(
     `version: 1
 id: ${id}
 title: Platinum contracts in a table of their own
@@ -21,15 +16,14 @@ params:
   soak: { readSwitch: 0 }
   retention: 0
 `,
-    `changes/${id}.yaml`,
+    id,
   );
-  if (!parsed.ok) throw new Error(JSON.stringify(parsed.problems));
   // Contract id → "tier end_date" as committed.
   const written = new Map<number, string>();
   const RET = `RETURNING id, tier || ' ' || to_char(end_date, 'YYYY-MM-DD') AS v`;
   const record = (rows: { id: string; v: string }[]) => rows.forEach((r) => written.set(Number(r.id), r.v));
   return {
-    change: parsed.change,
+    change,
     oldQueries: [`SELECT id, tier, end_date FROM ${S}.support_contract WHERE customer_id = 4`],
     oldQueriesRunAfterContract: true,
     newQueries: [`SELECT id, tier FROM ${S}.platinum_contract WHERE customer_id = 4`],
@@ -61,16 +55,6 @@ params:
   };
 }
 
-describe.each(targets)('split-table lifecycle on $name', (target) => {
-  let t: TestDatabase;
-  beforeEach(async () => {
-    t = await target.create();
-    await t.db.exec(schemaSql(S));
-    await t.db.exec(seedSql(S, 300));
-  });
-  afterEach(() => t.drop());
-
-  it('keeps the old version seeing every row until contract, loses none, forward, backward and forward again', async () => {
-    await runLifecycle(t.db as Db, splitCase('split-platinum'));
-  });
-});
+describeLifecycles('split-table lifecycle', [
+  ['keeps the old version seeing every row until contract, loses none, forward, backward and forward again', () => splitCase('split-platinum')],
+]);

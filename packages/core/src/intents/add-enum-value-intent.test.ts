@@ -1,15 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { changeOf, exampleChange, expectWellFormed, firstProblem, planOf, stepSql } from '../../test/intent-test-kit.js';
+import { changeOf, exampleChange, expectWellFormed, firstProblem, mustPlan, stepSql } from '../../test/intent-test-kit.js';
 import { ticketSchema } from '../../test/ticket-fixture.js';
 import { renderPlanMarkdown } from '../plan/render-plan-markdown.js';
 import { renderPlanText } from '../plan/render-plan-text.js';
-import { addEnumValueIntent } from './add-enum-value-intent.js';
 
-const plan = (params: Record<string, unknown> = {}) => planOf(addEnumValueIntent, changeOf('add-enum-value', { type: 'ticket_status', value: 'escalated', ...params }), ticketSchema());
+const plan = (params: Record<string, unknown> = {}) => mustPlan(changeOf('add-enum-value', { type: 'ticket_status', value: 'escalated', ...params }), ticketSchema());
 
 describe('add-enum-value plan', () => {
   it('renders the example change as the golden files', async () => {
-    const p = planOf(addEnumValueIntent, exampleChange('examples/changes/0009-ticket-status-escalated.yaml'), ticketSchema());
+    const p = mustPlan(exampleChange('examples/changes/0009-ticket-status-escalated.yaml'), ticketSchema());
     expectWellFormed(p);
     await expect(renderPlanText(p, { verbose: true })).toMatchFileSnapshot('./__golden__/add-enum-value.txt');
     await expect(renderPlanMarkdown(p)).toMatchFileSnapshot('./__golden__/add-enum-value.md');
@@ -31,7 +30,7 @@ describe('add-enum-value problems', () => {
     ['a value already there', { value: 'pending' }, { code: 'already-exists', field: 'params.value', message: /already has the value 'pending'/ }],
     ['an unknown anchor', { after: 'waiting' }, { code: 'invalid-params', field: 'params.after', message: /no value 'waiting'/ }],
   ])('reports %s with the field and a fix', (_name, params, expected) => {
-    const problem = firstProblem(addEnumValueIntent, changeOf('add-enum-value', { type: 'ticket_status', value: 'escalated', ...params }), ticketSchema());
+    const problem = firstProblem(changeOf('add-enum-value', { type: 'ticket_status', value: 'escalated', ...params }), ticketSchema());
     expect(problem).toMatchObject({ code: expected.code, field: expected.field });
     expect(problem?.message).toMatch(expected.message);
   });

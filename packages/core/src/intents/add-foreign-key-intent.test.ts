@@ -1,17 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { changeOf, exampleChange, expectWellFormed, firstProblem, planOf, stepSql } from '../../test/intent-test-kit.js';
+import { changeOf, exampleChange, expectWellFormed, firstProblem, mustPlan, stepSql } from '../../test/intent-test-kit.js';
 import { ticketSchema } from '../../test/ticket-fixture.js';
 import { renderPlanMarkdown } from '../plan/render-plan-markdown.js';
 import { renderPlanText } from '../plan/render-plan-text.js';
 import type { SchemaModel } from '../schema/schema-model.js';
-import { addForeignKeyIntent } from './add-foreign-key-intent.js';
 
 const base = { table: 'support_ticket', columns: ['customer_id'], references: { table: 'support_customer' } };
-const plan = (params: Record<string, unknown> = {}, schema = ticketSchema()) => planOf(addForeignKeyIntent, changeOf('add-foreign-key', { ...base, ...params }), schema);
+const plan = (params: Record<string, unknown> = {}, schema = ticketSchema()) => mustPlan(changeOf('add-foreign-key', { ...base, ...params }), schema);
 
 describe('add-foreign-key plan', () => {
   it('renders the example change as the golden files', async () => {
-    const p = planOf(addForeignKeyIntent, exampleChange('examples/changes/0006-ticket-customer-fkey.yaml'), ticketSchema());
+    const p = mustPlan(exampleChange('examples/changes/0006-ticket-customer-fkey.yaml'), ticketSchema());
     await expect(renderPlanText(p, { verbose: true })).toMatchFileSnapshot('./__golden__/add-foreign-key.txt');
     await expect(renderPlanMarkdown(p)).toMatchFileSnapshot('./__golden__/add-foreign-key.md');
   });
@@ -52,7 +51,7 @@ describe('add-foreign-key problems', () => {
   it.each(cases)('reports %s with the field and a fix', (_name, params, mutate, expected) => {
     const schema = ticketSchema();
     mutate(schema);
-    const problem = firstProblem(addForeignKeyIntent, changeOf('add-foreign-key', { ...base, ...params }), schema);
+    const problem = firstProblem(changeOf('add-foreign-key', { ...base, ...params }), schema);
     expect(problem).toMatchObject({ code: expected.code, field: expected.field });
     expect(problem?.message).toMatch(expected.message);
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { changeOf, exampleChange, expectWellFormed, firstProblem, planOf, stepSql } from '../../test/intent-test-kit.js';
+import { changeOf, exampleChange, expectWellFormed, firstProblem, mustPlan, stepSql } from '../../test/intent-test-kit.js';
 import { ticketSchema } from '../../test/ticket-fixture.js';
 import { renderPlanMarkdown } from '../plan/render-plan-markdown.js';
 import { renderPlanText } from '../plan/render-plan-text.js';
@@ -10,14 +10,14 @@ const params = { table: 'support_ticket', columns: ['customer_id'] };
 
 describe('add-index plan', () => {
   it('renders the example change as the golden files', async () => {
-    const p = planOf(addIndexIntent, exampleChange('examples/changes/0008-index-ticket-customer.yaml'), ticketSchema());
+    const p = mustPlan(exampleChange('examples/changes/0008-index-ticket-customer.yaml'), ticketSchema());
     expectWellFormed(p);
     await expect(renderPlanText(p, { verbose: true })).toMatchFileSnapshot('./__golden__/add-index.txt');
     await expect(renderPlanMarkdown(p)).toMatchFileSnapshot('./__golden__/add-index.md');
   });
 
   it('is one concurrent build that drops a leftover first, and a concurrent drop going back', () => {
-    const p = planOf(addIndexIntent, changeOf('add-index', { ...params, method: 'brin' }), ticketSchema());
+    const p = mustPlan(changeOf('add-index', { ...params, method: 'brin' }), ticketSchema());
     expect(p.phases.map((x) => x.id)).toEqual(['expand']);
     expect(stepSql(p, 'expand.forward.build-index')).toBe('DROP INDEX CONCURRENTLY IF EXISTS "support_ticket_customer_id_idx";\nCREATE INDEX CONCURRENTLY "support_ticket_customer_id_idx" ON "support_ticket" USING brin ("customer_id");');
     expect(stepSql(p, 'expand.backward.drop-index')).toBe('DROP INDEX CONCURRENTLY IF EXISTS "support_ticket_customer_id_idx";');
@@ -34,7 +34,7 @@ describe('add-index problems', () => {
   it.each(cases)('reports %s with the field and a fix', (_name, extra, mutate, expected) => {
     const schema = ticketSchema();
     mutate(schema);
-    const problem = firstProblem(addIndexIntent, changeOf('add-index', { ...params, ...extra }), schema);
+    const problem = firstProblem(changeOf('add-index', { ...params, ...extra }), schema);
     expect(problem).toMatchObject({ code: expected.code, field: expected.field });
     expect(problem?.message).toMatch(expected.message);
   });

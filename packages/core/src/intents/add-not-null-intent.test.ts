@@ -1,16 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { changeOf, exampleChange, expectWellFormed, firstProblem, planOf, stepSql } from '../../test/intent-test-kit.js';
+import { changeOf, exampleChange, expectWellFormed, firstProblem, mustPlan, stepSql } from '../../test/intent-test-kit.js';
 import { ticketSchema } from '../../test/ticket-fixture.js';
 import { renderPlanMarkdown } from '../plan/render-plan-markdown.js';
 import { renderPlanText } from '../plan/render-plan-text.js';
 import type { SchemaModel } from '../schema/schema-model.js';
-import { addNotNullIntent } from './add-not-null-intent.js';
 
-const plan = (params: Record<string, unknown> = {}, schema = ticketSchema()) => planOf(addNotNullIntent, changeOf('add-not-null', { table: 'support_ticket', column: 'customer_id', ...params }), schema);
+const plan = (params: Record<string, unknown> = {}, schema = ticketSchema()) => mustPlan(changeOf('add-not-null', { table: 'support_ticket', column: 'customer_id', ...params }), schema);
 
 describe('add-not-null plan', () => {
   it('renders the example change as the golden files', async () => {
-    const p = planOf(addNotNullIntent, exampleChange('examples/changes/0005-require-ticket-customer.yaml'), ticketSchema());
+    const p = mustPlan(exampleChange('examples/changes/0005-require-ticket-customer.yaml'), ticketSchema());
     await expect(renderPlanText(p, { verbose: true })).toMatchFileSnapshot('./__golden__/add-not-null.txt');
     await expect(renderPlanMarkdown(p)).toMatchFileSnapshot('./__golden__/add-not-null.md');
   });
@@ -53,7 +52,7 @@ describe('add-not-null problems', () => {
   it.each(cases)('reports %s with the field and a fix', (_name, params, mutate, expected) => {
     const schema = ticketSchema();
     mutate(schema);
-    const problem = firstProblem(addNotNullIntent, changeOf('add-not-null', { table: 'support_ticket', column: 'customer_id', ...params }), schema);
+    const problem = firstProblem(changeOf('add-not-null', { table: 'support_ticket', column: 'customer_id', ...params }), schema);
     expect(problem).toMatchObject({ code: expected.code, field: expected.field });
     expect(problem?.message).toMatch(expected.message);
   });

@@ -1,16 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { changeOf, exampleChange, expectWellFormed, firstProblem, planOf, stepSql } from '../../test/intent-test-kit.js';
+import { changeOf, exampleChange, expectWellFormed, firstProblem, mustPlan, stepSql } from '../../test/intent-test-kit.js';
 import { ticketSchema } from '../../test/ticket-fixture.js';
 import { renderPlanMarkdown } from '../plan/render-plan-markdown.js';
 import { renderPlanText } from '../plan/render-plan-text.js';
 import type { SchemaModel } from '../schema/schema-model.js';
-import { addUniqueIntent } from './add-unique-intent.js';
 
-const plan = (params: Record<string, unknown> = {}) => planOf(addUniqueIntent, changeOf('add-unique', { table: 'support_customer', columns: ['email'], ...params }), ticketSchema());
+const plan = (params: Record<string, unknown> = {}) => mustPlan(changeOf('add-unique', { table: 'support_customer', columns: ['email'], ...params }), ticketSchema());
 
 describe('add-unique plan', () => {
   it('renders the example change as the golden files', async () => {
-    const p = planOf(addUniqueIntent, exampleChange('examples/changes/0007-unique-customer-email.yaml'), ticketSchema());
+    const p = mustPlan(exampleChange('examples/changes/0007-unique-customer-email.yaml'), ticketSchema());
     await expect(renderPlanText(p, { verbose: true })).toMatchFileSnapshot('./__golden__/add-unique.txt');
     await expect(renderPlanMarkdown(p)).toMatchFileSnapshot('./__golden__/add-unique.md');
   });
@@ -27,7 +26,7 @@ describe('add-unique plan', () => {
   it('qualifies the index with the table schema where DROP INDEX needs it', () => {
     const schema = ticketSchema();
     schema.tables['crm.account'] = { ...schema.tables.support_customer!, name: 'crm.account', schema: 'crm' };
-    const p = planOf(addUniqueIntent, changeOf('add-unique', { table: 'crm.account', columns: ['tenant', 'email'] }), schema);
+    const p = mustPlan(changeOf('add-unique', { table: 'crm.account', columns: ['tenant', 'email'] }), schema);
     expect(stepSql(p, 'expand.backward.drop-index')).toBe('DROP INDEX CONCURRENTLY IF EXISTS "crm"."account_tenant_email_key";');
   });
 });
@@ -42,7 +41,7 @@ describe('add-unique problems', () => {
   it.each(cases)('reports %s with the field and a fix', (_name, params, mutate, expected) => {
     const schema = ticketSchema();
     mutate(schema);
-    const problem = firstProblem(addUniqueIntent, changeOf('add-unique', { table: 'support_customer', columns: ['email'], ...params }), schema);
+    const problem = firstProblem(changeOf('add-unique', { table: 'support_customer', columns: ['email'], ...params }), schema);
     expect(problem).toMatchObject({ code: expected.code, field: expected.field });
     expect(problem?.message).toMatch(expected.message);
   });

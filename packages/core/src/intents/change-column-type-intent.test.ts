@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import fs from 'node:fs';
+import { changeOf, exampleChange, mustPlan, stepSql } from '../../test/intent-test-kit.js';
 import { col } from '../../test/seed-fixture.js';
 import { ticketSchema } from '../../test/ticket-fixture.js';
 import { parseChangeFile } from '../change/change-file.js';
@@ -10,29 +10,14 @@ import { renderPlanText } from '../plan/render-plan-text.js';
 import type { SchemaModel } from '../schema/schema-model.js';
 import { normalizeType, planChangeColumnType } from './change-column-type-intent.js';
 
-const EXAMPLE = new URL('../../../../examples/changes/0004-widen-ticket-id.yaml', import.meta.url);
-
-function change(params: Record<string, unknown> = {}, sync = 'trigger'): ChangeSpec {
-  const yaml = `version: 1\nid: 0004-widen\ntitle: Widen\nintent: change-column-type\nsync: ${sync}\nparams: ${JSON.stringify({ table: 'support_ticket', column: 'id', type: 'bigint', ...params })}\n`;
-  const r = parseChangeFile(yaml, 'changes/0004-widen.yaml');
-  if (!r.ok) throw new Error(JSON.stringify(r.problems));
-  return r.change;
+function change(params: Record<string, unknown> = {}, sync: 'trigger' | 'app' = 'trigger'): ChangeSpec {
+  return changeOf('change-column-type', { table: 'support_ticket', column: 'id', type: 'bigint', ...params }, { id: '0004-widen', title: 'Widen', sync });
 }
-const plan = (c = change(), schema = ticketSchema()): Plan => {
-  const r = planChangeColumnType(c as never, schema);
-  if (!r.ok) throw new Error(JSON.stringify(r.problems));
-  return r.plan;
-};
-const sqlOf = (p: Plan, id: string) => {
-  const s = allSteps(p).find((x) => x.id === id);
-  return s?.kind === 'sql' ? s.sql : s?.kind === 'concurrent' ? s.statements.join('\n') : '';
-};
+const plan = (c = change(), schema = ticketSchema()): Plan => mustPlan(c, schema);
 
 describe('change-column-type plan', () => {
   it('renders the example change as the golden files', async () => {
-    const parsed = parseChangeFile(fs.readFileSync(EXAMPLE, 'utf8'), 'examples/changes/0004-widen-ticket-id.yaml');
-    if (!parsed.ok) throw new Error(JSON.stringify(parsed.problems));
-    const p = plan(parsed.change);
+    const p = plan(exampleChange('examples/changes/0004-widen-ticket-id.yaml'));
     await expect(renderPlanText(p, { verbose: true })).toMatchFileSnapshot('./__golden__/change-column-type.txt');
     await expect(renderPlanMarkdown(p)).toMatchFileSnapshot('./__golden__/change-column-type.md');
   });
@@ -40,8 +25,8 @@ describe('change-column-type plan', () => {
   it('builds the new primary key index concurrently before the swap, and swaps in one transaction', () => {
     const p = plan();
     expect(p.phases.map((x) => x.id)).toEqual(['expand', 'backfill', 'cut-off', 'contract']);
-    expect(sqlOf(p, 'backfill.forward.build-indexes')).toBe('DROP INDEX CONCURRENTLY IF EXISTS "support_ticket_pkey__new";\nCREATE UNIQUE INDEX CONCURRENTLY "support_ticket_pkey__new" ON "support_ticket" ("id__new");');
-    const swap = sqlOf(p, 'cut-off.forward.swap');
+    expect(stepSql(p, 'backfill.forward.build-indexes')).toBe('DROP INDEX CONCURRENTLY IF EXISTS "support_ticket_pkey__new";\nCREATE UNIQUE INDEX CONCURRENTLY "support_ticket_pkey__new" ON "support_ticket" ("id__new");');
+    const swap = stepSql(p, 'cut-off.forward.swap');
     expect(swap).toContain('ALTER SEQUENCE support_ticket_id_seq AS bigint;');
     expect(swap).toContain('ADD CONSTRAINT "support_ticket_pkey" PRIMARY KEY USING INDEX "support_ticket_pkey__new"');
     expect(swap.indexOf('SET NOT NULL')).toBeLessThan(swap.indexOf('PRIMARY KEY USING INDEX'));
@@ -52,11 +37,11 @@ describe('change-column-type plan', () => {
 
   it('keeps plain indexes on both columns until contract, then gives the new one the old name', () => {
     const p = plan(change({ column: 'priority' }));
-    expect(sqlOf(p, 'backfill.forward.build-indexes')).toContain('CREATE INDEX CONCURRENTLY "support_ticket_priority__new" ON "support_ticket" ("priority__new");');
-    expect(sqlOf(p, 'cut-off.forward.swap')).not.toContain('INDEX');
-    expect(sqlOf(p, 'contract.forward.drop-retired')).toContain('ALTER INDEX IF EXISTS "support_ticket_priority__new" RENAME TO "support_ticket_priority";');
-    expect(sqlOf(p, 'contract.backward.build-indexes')).toContain('CREATE INDEX CONCURRENTLY "support_ticket_priority" ON "support_ticket" ("priority__old");');
-    expect(sqlOf(p, 'cut-off.forward.swap')).not.toContain('SEQUENCE');
+    expect(stepSql(p, 'backfill.forward.build-indexes')).toContain('CREATE INDEX CONCURRENTLY "support_ticket_priority__new" ON "support_ticket" ("priority__new");');
+    expect(stepSql(p, 'cut-off.forward.swap')).not.toContain('INDEX');
+    expect(stepSql(p, 'contract.forward.drop-retired')).toContain('ALTER INDEX IF EXISTS "support_ticket_priority__new" RENAME TO "support_ticket_priority";');
+    expect(stepSql(p, 'contract.backward.build-indexes')).toContain('CREATE INDEX CONCURRENTLY "support_ticket_priority" ON "support_ticket" ("priority__old");');
+    expect(stepSql(p, 'cut-off.forward.swap')).not.toContain('SEQUENCE');
   });
 
   it('leaves out NOT NULL and index steps a nullable, unindexed column does not need', () => {

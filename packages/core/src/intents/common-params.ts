@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { duration } from '../change/change-spec.js';
-import type { AppVersionGate, FlagState, Gate, SoakGate } from '../plan/plan.js';
+import { duration, moveColumnsParams } from '../change/change-spec.js';
+import type { AppVersionGate, FlagState, Gate, Phase, SoakGate } from '../plan/plan.js';
 import { formatDuration } from '../util/duration.js';
 
 /** Params several intents share, with the same meaning and defaults as move-columns'. */
@@ -34,4 +34,40 @@ export function soakGate(id: string, phase: SoakGate['phase'], ms: number, what:
 /** The note a plan carries when nothing checks that the previous app version is gone. */
 export function oldVersionsNote(what: string): string {
   return `set params.oldVersions so a gate can check that no instance of the previous app version, which still uses ${what}, is running before it is removed.`;
+}
+
+const move = moveColumnsParams.shape;
+
+/**
+ * Rollout, soak, retention and old versions with move-columns' meaning and
+ * defaults, for the intents whose phases are move-columns' (extract-columns,
+ * merge-tables, split-table, replace-enum-with-lookup).
+ */
+export const moveLikeParams = {
+  rollout: move.rollout,
+  soak: move.soak,
+  retention: move.retention,
+  oldVersions: move.oldVersions,
+};
+
+/** read-switch's steps: turn `flag` on at the first rollout step (`first`); the way back sets it to 0%. */
+export function readFlagSteps(flag: string, rollout: number[], first: FlagState, off: FlagState = FLAG_OFF): Pick<Phase, 'forward' | 'backward'> {
+  return {
+    forward: [{ id: 'read-switch.forward.flag-on', kind: 'flag', description: `turn ${flag} on at ${rollout[0]}%`, flag, set: first }],
+    backward: [{ id: 'read-switch.backward.flag-off', kind: 'flag', description: `set ${flag} to 0%`, flag, set: off }],
+  };
+}
+
+/** What cut-off waits for after reads switched behind `flag`: the flag at 100%, no shadow-read mismatch, and `soakMs` of read-switch. */
+export function readSwitchedGates(flag: string, soakMs: number): Gate[] {
+  return [
+    { id: 'read-flag-at-100', kind: 'flag-at-least', description: `${flag} is at 100%`, flag, rolloutBps: 10_000 },
+    { id: 'no-shadow-mismatches', kind: 'shadow-mismatches', description: 'no shadow-read mismatch since read-switch began', flag, max: 0 },
+    { id: 'read-switch-soak', kind: 'soak', description: `read-switch has run for ${formatDuration(soakMs)}`, phase: 'read-switch', seconds: soakMs / 1000 },
+  ];
+}
+
+/** Contract waits `ms` after cut-off, while the old shape's data may still be wanted back. */
+export function retentionGate(ms: number): Gate {
+  return { id: 'retention', kind: 'soak', description: `${formatDuration(ms)} have passed since cut-off`, phase: 'cut-off', seconds: ms / 1000 };
 }

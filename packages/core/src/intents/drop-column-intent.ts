@@ -7,6 +7,7 @@ import { formatDuration } from '../util/duration.js';
 import { camel, pascal } from '../util/names.js';
 import { ident, literal, qualified } from '../util/sql.js';
 import type { IntentDef, PlanProblem, PlanResult } from './intent.js';
+import { columnMissing, tableMissing } from './intent-problems.js';
 import { archiveSchema, bareName, bounds, estimate, homeSchema } from './move-columns-sql.js';
 import { contractGates, FLAG_FULL, readSoak, retireNotes, retireParams, stopReadsPhase, stopWritesPhase, type RetireInput } from './retire-phases.js';
 
@@ -58,13 +59,10 @@ export function planDropColumn(change: DropColumnChange, schema: SchemaModel): P
   const p = change.params;
   const problems: PlanProblem[] = [];
   const table = findTable(schema, p.table);
-  if (!table) {
-    const known = Object.keys(schema.tables).sort().join(', ') || 'none';
-    return { ok: false, problems: [{ code: 'table-not-found', field: 'params.table', message: `table "${p.table}" does not exist in the schema planned against (tables: ${known}). Check the name.` }] };
-  }
+  if (!table) return { ok: false, problems: [tableMissing('params.table', p.table, schema, 'Check the name.')] };
   const column = findColumn(table, p.column);
   if (!column) {
-    problems.push({ code: 'column-not-found', field: 'params.column', message: `column "${p.column}" does not exist in ${table.name} (columns: ${table.columns.map((c) => c.name).join(', ')}). Check the spelling; a column already dropped needs no change.` });
+    problems.push(columnMissing('params.column', table, p.column, 'Check the spelling; a column already dropped needs no change.'));
   } else if (table.primaryKey.includes(p.column)) {
     problems.push({ code: 'invalid-params', field: 'params.column', message: `"${p.column}" is part of the primary key of ${table.name}; replace the key first, then drop the column.` });
   }

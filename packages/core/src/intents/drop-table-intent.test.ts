@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { changeOf, mustPlan, planOf } from '../../test/intent-fixture.js';
+import { changeOf, mustPlan, planOf } from '../../test/intent-test-kit.js';
 import { allSteps } from '../plan/plan.js';
 import { renderPlanMarkdown } from '../plan/render-plan-markdown.js';
 import { renderPlanText } from '../plan/render-plan-text.js';

@@ -7,6 +7,7 @@ import { formatDuration } from '../util/duration.js';
 import { pascal } from '../util/names.js';
 import { ident, literal, qualified } from '../util/sql.js';
 import type { IntentDef, PlanResult } from './intent.js';
+import { tableMissing } from './intent-problems.js';
 import { archiveSchema, archiveTableSql, bareName } from './move-columns-sql.js';
 import { contractGates, FLAG_FULL, readSoak, retireNotes, retireParams, stopReadsPhase, stopWritesPhase, tableMissingSql, type RetireInput } from './retire-phases.js';
 
@@ -40,10 +41,7 @@ export function defaultDropTableFlag(table: string): string {
 export function planDropTable(change: DropTableChange, schema: SchemaModel): PlanResult {
   const p = change.params;
   const table = findTable(schema, p.table);
-  if (!table) {
-    const known = Object.keys(schema.tables).sort().join(', ') || 'none';
-    return { ok: false, problems: [{ code: 'table-not-found', field: 'params.table', message: `table "${p.table}" does not exist in the schema planned against (tables: ${known}). Check the name; a table already dropped needs no change.` }] };
-  }
+  if (!table) return { ok: false, problems: [tableMissing('params.table', p.table, schema, 'Check the name; a table already dropped needs no change.')] };
   const flag = p.flag ?? defaultDropTableFlag(p.table);
   const archiveName = `${archiveSchema({ change: change.id })}.${bareName(p.table)}`;
   const r: RetireInput = {

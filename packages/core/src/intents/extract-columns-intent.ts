@@ -6,7 +6,9 @@ import { findColumn, findTable, type SchemaModel, type TableModel } from '../sch
 import { formatDuration } from '../util/duration.js';
 import { camel, pascal } from '../util/names.js';
 import { ident, qualified } from '../util/sql.js';
+import { moveLikeParams, readFlagSteps, readSwitchedGates, retentionGate } from './common-params.js';
 import type { IntentDef, PlanProblem, PlanResult } from './intent.js';
+import { columnMissing, singleKeyMissing, tableMissing, triggerSyncOnly } from './intent-problems.js';
 import { restoreNotNullSql } from './drop-column-intent.js';
 import { DEFAULT_READ_SWITCH_SOAK_MS } from './move-columns-intent.js';
 import * as sql from './move-columns-sql.js';
@@ -22,10 +24,7 @@ export const extractColumnsParams = z.strictObject({
   columns: move.columns,
   /** Flag that switches reads to the new table; defaults to ReadFrom<Into>. */
   flag: flagName.optional(),
-  rollout: move.rollout,
-  soak: move.soak,
-  retention: move.retention,
-  oldVersions: move.oldVersions,
+  ...moveLikeParams,
 });
 export type ExtractColumnsParams = z.output<typeof extractColumnsParams>;
 
@@ -48,20 +47,17 @@ export const extractColumnsIntent: IntentDef<ExtractColumnsParams> = {
 export function planExtractColumns(change: ExtractChange, schema: SchemaModel): PlanResult {
   const p = change.params;
   const problems: PlanProblem[] = [];
-  if (change.sync === 'app') problems.push({ code: 'invalid-params', field: 'sync', message: 'extract-columns keeps both shapes in step with triggers; remove "sync: app" (or set sync: trigger).' });
+  if (change.sync === 'app') problems.push(triggerSyncOnly('extract-columns', 'shapes'));
   const from = findTable(schema, p.from.table);
-  if (!from) {
-    const known = Object.keys(schema.tables).sort().join(', ') || 'none';
-    return { ok: false, problems: [...problems, { code: 'table-not-found', field: 'params.from.table', message: `table "${p.from.table}" does not exist in the schema planned against (tables: ${known}). Check the name.` }] };
-  }
+  if (!from) return { ok: false, problems: [...problems, tableMissing('params.from.table', p.from.table, schema, 'Check the name.')] };
   const keyName = p.from.key ?? (from.primaryKey.length === 1 ? from.primaryKey[0] : undefined);
   const key = keyName ? findColumn(from, keyName) : undefined;
-  if (!keyName) problems.push({ code: 'unsupported-key', field: 'params.from.table', message: `${from.name} has ${from.primaryKey.length ? 'a composite' : 'no'} primary key; name a unique single column as params.from.key.` });
-  else if (!key) problems.push({ code: 'column-not-found', field: 'params.from.key', message: `column "${keyName}" does not exist in ${from.name} (columns: ${from.columns.map((c) => c.name).join(', ')}).` });
+  if (!keyName) problems.push(singleKeyMissing('params.from.table', from, 'name a unique single column as params.from.key.'));
+  else if (!key) problems.push(columnMissing('params.from.key', from, keyName, ''));
   const columns: { name: string; type: string; required: boolean }[] = [];
   p.columns.forEach((name, i) => {
     const c = findColumn(from, name);
-    if (!c) problems.push({ code: 'column-not-found', field: `params.columns[${i}]`, message: `column "${name}" does not exist in ${from.name} (columns: ${from.columns.map((x) => x.name).join(', ')}). Check the spelling.` });
+    if (!c) problems.push(columnMissing(`params.columns[${i}]`, from, name, 'Check the spelling.'));
     else if (name === keyName) problems.push({ code: 'invalid-params', field: `params.columns[${i}]`, message: `"${name}" is the key of ${from.name}; it stays, and the new table refers to it. Remove it from columns.` });
     else columns.push({ name, type: c.type, required: !c.nullable && c.default === null && !c.generated });
   });
@@ -157,8 +153,7 @@ function buildPlan(change: ExtractChange, from: TableModel, key: string, keyType
       title: `Read ${list} from ${into} (behind ${flag})`,
       summary: `Reads of ${list} come from ${into} for a growing share of keys (${p.rollout.map((x) => `${x}%`).join(' → ')}); the other reads are shadow-compared.`,
       backout: `Set ${flag} to 0%: reads return to ${p.from.table} at once.`,
-      forward: [{ id: step('read-switch', 'forward', 'flag-on'), kind: 'flag', description: `turn ${flag} on at ${p.rollout[0]}%`, flag, set: readFirst }],
-      backward: [{ id: step('read-switch', 'backward', 'flag-off'), kind: 'flag', description: `set ${flag} to 0%`, flag, set: FLAG_OFF }],
+      ...readFlagSteps(flag, p.rollout, readFirst),
       verify: [parity],
       gates: [parity],
       flags: [{ flag, forward: readFirst, backward: FLAG_OFF }],
@@ -178,9 +173,7 @@ function buildPlan(change: ExtractChange, from: TableModel, key: string, keyType
       ],
       verify: [parity],
       gates: [
-        { id: 'read-flag-at-100', kind: 'flag-at-least', description: `${flag} is at 100%`, flag, rolloutBps: 10_000 },
-        { id: 'no-shadow-mismatches', kind: 'shadow-mismatches', description: 'no shadow-read mismatch since read-switch began', flag, max: 0 },
-        { id: 'read-switch-soak', kind: 'soak', description: `read-switch has run for ${formatDuration(soak)}`, phase: 'read-switch', seconds: soak / 1000 },
+        ...readSwitchedGates(flag, soak),
         parity,
       ],
       flags: [],
@@ -205,7 +198,7 @@ function buildPlan(change: ExtractChange, from: TableModel, key: string, keyType
         ddl(step('contract', 'backward', 'drop-archive'), 'drop the archive copy', `DROP TABLE IF EXISTS ${ident(sql.archiveSchema(r))}.${ident(sql.bareName(p.from.table))};`),
       ],
       verify: [],
-      gates: [{ id: 'retention', kind: 'soak', description: `${formatDuration(p.retention)} have passed since cut-off`, phase: 'cut-off', seconds: p.retention / 1000 }, parity, ...oldGone],
+      gates: [retentionGate(p.retention), parity, ...oldGone],
       flags: [],
       app: [app.contract],
       access: { writes: [{ table: into }], reads: [{ table: into }] },

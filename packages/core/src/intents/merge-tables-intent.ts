@@ -1,7 +1,9 @@
 import { z } from 'zod';
 import { identifier, moveColumnsParams, tableName, type ChangeSpec, type MoveColumnsParams } from '../change/change-spec.js';
 import { findColumn, findTable, type SchemaModel } from '../schema/schema-model.js';
+import { moveLikeParams } from './common-params.js';
 import type { IntentDef, PlanProblem, PlanResult } from './intent.js';
+import { columnMissing } from './intent-problems.js';
 import { planMoveColumns } from './move-columns-intent.js';
 import { archiveSchema } from './move-columns-sql.js';
 
@@ -26,10 +28,7 @@ export const mergeTablesParams = z.strictObject({
     .default([])
     .refine((a) => new Set(a).size === a.length, { message: 'a column is listed twice' }),
   flags: move.flags,
-  rollout: move.rollout,
-  soak: move.soak,
-  retention: move.retention,
-  oldVersions: move.oldVersions,
+  ...moveLikeParams,
 });
 export type MergeTablesParams = z.output<typeof mergeTablesParams>;
 
@@ -59,7 +58,7 @@ export function planMergeTables(change: MergeChange, schema: SchemaModel): PlanR
     p.drop.forEach((name, i) => {
       const field = `params.drop[${i}]`;
       if (!findColumn(source, name)) {
-        problems.push({ code: 'column-not-found', field, message: `column "${name}" does not exist in ${source.name} (columns: ${source.columns.map((c) => c.name).join(', ')}). Remove it from drop.` });
+        problems.push(columnMissing(field, source, name, 'Remove it from drop.'));
       } else if (name === p.from.join || source.primaryKey.includes(name)) {
         problems.push({ code: 'invalid-params', field, message: `"${name}" is the join or key column of ${source.name}; it is never merged, so it need not be dropped. Remove it from drop.` });
       }

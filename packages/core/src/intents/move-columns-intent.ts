@@ -5,6 +5,7 @@ import { findColumn, findTable, type SchemaModel, type TableModel } from '../sch
 import { formatDuration } from '../util/duration.js';
 import { camel, pascal } from '../util/names.js';
 import { defaultFlags } from './move-columns-flags.js';
+import { readFlagSteps, readSwitchedGates } from './common-params.js';
 import type { IntentDef, PlanProblem, PlanResult } from './intent.js';
 import * as sql from './move-columns-sql.js';
 import { moveColumnsSketches } from './move-columns-sketches.js';
@@ -203,8 +204,7 @@ function buildPlan(change: MoveChange, m: sql.MoveShape, sourceTable: TableModel
       title: `Read ${colList} from ${m.target} (behind ${flags.readSwitch})`,
       summary: `Reads come from ${m.target} for a growing share of ${m.target} rows (${p.rollout.map((r) => `${r}%`).join(' → ')}), sticky per row key, and allow-listed tenants first; the other reads are shadow-compared against ${m.target}.`,
       backout: `Set ${flags.readSwitch} to 0%: reads return to ${m.source} at once. Writes still reach both shapes.`,
-      forward: [{ id: step('read-switch', 'forward', 'flag-on'), kind: 'flag', description: `turn ${flags.readSwitch} on at ${p.rollout[0]}%`, flag: flags.readSwitch, set: readFirst }],
-      backward: [{ id: step('read-switch', 'backward', 'flag-off'), kind: 'flag', description: `set ${flags.readSwitch} to 0%`, flag: flags.readSwitch, set: readOff }],
+      ...readFlagSteps(flags.readSwitch, p.rollout, readFirst, readOff),
       verify: [parityVerify],
       gates: [parity],
       flags: [{ flag: flags.readSwitch, forward: readFirst, backward: readOff }],
@@ -232,9 +232,7 @@ function buildPlan(change: MoveChange, m: sql.MoveShape, sourceTable: TableModel
       // With sync: app the old shape stops receiving writes here, so parity is a gate to enter, not a state to keep.
       verify: app ? [] : [parityVerify],
       gates: [
-        { id: 'read-flag-at-100', kind: 'flag-at-least', description: `${flags.readSwitch} is at 100%`, flag: flags.readSwitch, rolloutBps: 10_000 },
-        { id: 'no-shadow-mismatches', kind: 'shadow-mismatches', description: `no shadow-read mismatch since read-switch began`, flag: flags.readSwitch, max: 0 },
-        { id: 'read-switch-soak', kind: 'soak', description: `read-switch has run for ${formatDuration(readSoak)}`, phase: 'read-switch', seconds: readSoak / 1000 },
+        ...readSwitchedGates(flags.readSwitch, readSoak),
         parity,
         ...(app ? oldGone : []),
       ],

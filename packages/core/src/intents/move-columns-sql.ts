@@ -48,34 +48,22 @@ export function dropColumnsSql(table: string, columns: string[]): string {
 
 /** Trigger on the source: every insert, update or delete reaches the target. */
 export function createToNewTriggerSql(m: MoveShape): string {
-  const fn = `switchback.${ident(syncNames(m).toNew)}`;
   const S = qualified(m.source);
   const T = qualified(m.target);
   const J = ident(m.join);
   const nulls = m.columns.map((c) => `${ident(c.name)} = NULL`).join(', ');
-  return `CREATE OR REPLACE FUNCTION ${fn}() RETURNS trigger LANGUAGE plpgsql AS $sync$
-BEGIN
-  IF current_setting(${literal(SYNCING)}, true) = 'on' THEN RETURN NULL; END IF;
-  PERFORM set_config(${literal(SYNCING)}, 'on', true);
-  IF TG_OP <> 'INSERT' AND (TG_OP = 'DELETE' OR OLD.${J} IS DISTINCT FROM NEW.${J}) THEN
+  return syncTriggerSql(syncNames(m).toNew, m.source, 'AFTER INSERT OR UPDATE OR DELETE', `  IF TG_OP <> 'INSERT' AND (TG_OP = 'DELETE' OR OLD.${J} IS DISTINCT FROM NEW.${J}) THEN
     UPDATE ${T} SET ${nulls}
      WHERE ${ident(m.targetKey)} = OLD.${J} AND NOT EXISTS (SELECT 1 FROM ${S} WHERE ${J} = OLD.${J});
   END IF;
   IF TG_OP <> 'DELETE' THEN
     UPDATE ${T} SET ${assign(m, 'NEW')}
      WHERE ${ident(m.targetKey)} = NEW.${J} AND ${row(m, '')} IS DISTINCT FROM ${row(m, 'NEW.')};
-  END IF;
-  PERFORM set_config(${literal(SYNCING)}, '', true);
-  RETURN NULL;
-END $sync$;
-DROP TRIGGER IF EXISTS ${ident(syncNames(m).toNew)} ON ${S};
-CREATE TRIGGER ${ident(syncNames(m).toNew)} AFTER INSERT OR UPDATE OR DELETE ON ${S}
-  FOR EACH ROW EXECUTE FUNCTION ${fn}();`;
+  END IF;`);
 }
 
 /** Trigger on the target: writes of the new shape keep the old one current. */
 export function createToOldTriggerSql(m: MoveShape): string {
-  const fn = `switchback.${ident(syncNames(m).toOld)}`;
   const S = qualified(m.source);
   const T = qualified(m.target);
   const J = ident(m.join);
@@ -87,17 +75,27 @@ export function createToOldTriggerSql(m: MoveShape): string {
     INSERT INTO ${S} (${J}, ${cols(m)}) VALUES (NEW.${K}, ${cols(m, 'NEW.')});
   END IF;`
     : '';
+  return syncTriggerSql(syncNames(m).toOld, m.target, `AFTER INSERT OR UPDATE OF ${cols(m)}`, `  UPDATE ${S} SET ${assign(m, 'NEW')}
+   WHERE ${J} = NEW.${K} AND ${row(m, '')} IS DISTINCT FROM ${row(m, 'NEW.')};${insert}`);
+}
+
+/**
+ * A sync trigger on `table` running `body` for each written row, with
+ * switchback.syncing set while it writes so that the trigger on the other
+ * side does not echo the write back.
+ */
+export function syncTriggerSql(name: string, table: string, events: string, body: string): string {
+  const fn = `switchback.${ident(name)}`;
   return `CREATE OR REPLACE FUNCTION ${fn}() RETURNS trigger LANGUAGE plpgsql AS $sync$
 BEGIN
   IF current_setting(${literal(SYNCING)}, true) = 'on' THEN RETURN NULL; END IF;
   PERFORM set_config(${literal(SYNCING)}, 'on', true);
-  UPDATE ${S} SET ${assign(m, 'NEW')}
-   WHERE ${J} = NEW.${K} AND ${row(m, '')} IS DISTINCT FROM ${row(m, 'NEW.')};${insert}
+${body}
   PERFORM set_config(${literal(SYNCING)}, '', true);
   RETURN NULL;
 END $sync$;
-DROP TRIGGER IF EXISTS ${ident(syncNames(m).toOld)} ON ${T};
-CREATE TRIGGER ${ident(syncNames(m).toOld)} AFTER INSERT OR UPDATE OF ${cols(m)} ON ${T}
+DROP TRIGGER IF EXISTS ${ident(name)} ON ${qualified(table)};
+CREATE TRIGGER ${ident(name)} ${events} ON ${qualified(table)}
   FOR EACH ROW EXECUTE FUNCTION ${fn}();`;
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import fs from 'node:fs';
+import { changeOf, exampleChange, mustPlan, stepSql } from '../../test/intent-test-kit.js';
 import { col, seedSchema } from '../../test/seed-fixture.js';
 import { parseChangeFile } from '../change/change-file.js';
 import type { ChangeSpec } from '../change/change-spec.js';
@@ -9,26 +9,14 @@ import { renderPlanText } from '../plan/render-plan-text.js';
 import type { SchemaModel } from '../schema/schema-model.js';
 import { defaultRenameFlag, planRenameColumn } from './rename-column-intent.js';
 
-const EXAMPLE = new URL('../../../../examples/support-desk/changes/0002-rename-company-name.yaml', import.meta.url);
-
-function change(params: Record<string, unknown> = {}, sync = 'trigger'): ChangeSpec {
-  const base = { table: 'support_customer', from: 'company_name', to: 'organisation', ...params };
-  const yaml = `version: 1\nid: 0002-rename\ntitle: Rename\nintent: rename-column\nsync: ${sync}\nparams: ${JSON.stringify(base)}\n`;
-  const r = parseChangeFile(yaml, 'changes/0002-rename.yaml');
-  if (!r.ok) throw new Error(JSON.stringify(r.problems));
-  return r.change;
+function change(params: Record<string, unknown> = {}, sync: 'trigger' | 'app' = 'trigger'): ChangeSpec {
+  return changeOf('rename-column', { table: 'support_customer', from: 'company_name', to: 'organisation', ...params }, { id: '0002-rename', title: 'Rename', sync });
 }
-const plan = (c = change(), schema = seedSchema()): Plan => {
-  const r = planRenameColumn(c as never, schema);
-  if (!r.ok) throw new Error(JSON.stringify(r.problems));
-  return r.plan;
-};
+const plan = (c = change(), schema = seedSchema()): Plan => mustPlan(c, schema);
 
 describe('rename-column plan', () => {
   it('renders the example change as the golden files', async () => {
-    const parsed = parseChangeFile(fs.readFileSync(EXAMPLE, 'utf8'), 'examples/support-desk/changes/0002-rename-company-name.yaml');
-    if (!parsed.ok) throw new Error(JSON.stringify(parsed.problems));
-    const p = plan(parsed.change);
+    const p = plan(exampleChange('examples/support-desk/changes/0002-rename-company-name.yaml'));
     await expect(renderPlanText(p, { verbose: true })).toMatchFileSnapshot('./__golden__/rename-column.txt');
     await expect(renderPlanMarkdown(p)).toMatchFileSnapshot('./__golden__/rename-column.md');
   });
@@ -76,10 +64,7 @@ describe('rename-column plan', () => {
       company_key: { name: 'company_key', table: 'support_customer', columns: ['tenant', 'company_name'], unique: true, method: 'btree', constraint: { name: 'company_key', type: 'unique' } },
     };
     const p = plan(change(), schema);
-    const sql = (id: string) => {
-      const s = allSteps(p).find((x) => x.id === id);
-      return s?.kind === 'concurrent' ? s.statements.join('\n') : s?.kind === 'sql' ? s.sql : '';
-    };
+    const sql = (id: string) => stepSql(p, id);
     expect(sql('backfill.forward.build-indexes')).toContain('CREATE UNIQUE INDEX CONCURRENTLY "company_key__new" ON "support_customer" ("tenant", "organisation");');
     expect(p.phases[2]!.gates.map((g) => g.id)).toEqual(['parity', 'indexes-valid']);
     expect(sql('contract.forward.drop-old')).toContain('ALTER INDEX IF EXISTS "by_company__new" RENAME TO "by_company";');

@@ -9,7 +9,7 @@ import { buildIndexStatements, dependentsSql, dropIndexStatements, indexName, in
 import * as pair from './column-sync-sql.js';
 import { FLAG_FULL, FLAG_OFF, oldVersions, oldVersionsGate, oldVersionsNote, rolloutSteps, soakGate } from './common-params.js';
 import type { IntentDef, PlanProblem, PlanResult } from './intent.js';
-import { requireColumn, requireSingleKey, requireTable } from './intent-problems.js';
+import { requireColumn, requireSingleKey, requireTable, sameName } from './intent-problems.js';
 import { missingColumnsSql, triggerMissingSql } from './move-columns-sql.js';
 
 export const renameColumnParams = z.strictObject({
@@ -56,7 +56,7 @@ export function planRenameColumn(change: RenameChange, schema: SchemaModel): Pla
   const from = requireColumn(table, 'params.from', p.from, problems);
   if (from && key && from.name === key.name) problems.push({ code: 'invalid-params', field: 'params.from', message: `"${p.from}" is the primary key of ${table.name}; rename-column copies values by the key, so it cannot rename the key itself. Rename the key with a plain RENAME COLUMN in a release that reads it by position, or add a new key first.` });
   if (from?.generated) problems.push({ code: 'invalid-params', field: 'params.from', message: `"${p.from}" is a generated or identity column, which no trigger can write. Rename it with ALTER TABLE … RENAME COLUMN in a maintenance window instead.` });
-  if (p.to === p.from) problems.push({ code: 'invalid-params', field: 'params.to', message: `the new name is the same as the old one ("${p.from}"); choose a different name.` });
+  if (p.to === p.from) problems.push(sameName('params.to', p.from));
   else if (findColumn(table, p.to)) problems.push({ code: 'column-conflict', field: 'params.to', message: `${table.name} already has a column "${p.to}"; choose a name that is not taken, or drop that column first.` });
   for (const { index, where } of unmovableIndexes(Object.values(schema.indexes ?? {}), table.name, p.from)) {
     problems.push({ code: 'invalid-params', field: 'params.from', message: `index ${index.name} uses ${p.from} in an ${where}, which cannot be rebuilt on ${p.to} automatically. Drop it first, and create it on ${p.to} afterwards (add-index).` });

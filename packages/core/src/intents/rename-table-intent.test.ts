@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import fs from 'node:fs';
+import { changeOf, exampleChange, mustPlan } from '../../test/intent-test-kit.js';
 import { seedSchema } from '../../test/seed-fixture.js';
 import { parseChangeFile } from '../change/change-file.js';
 import type { ChangeSpec } from '../change/change-spec.js';
@@ -9,25 +9,14 @@ import { renderPlanText } from '../plan/render-plan-text.js';
 import type { SchemaModel } from '../schema/schema-model.js';
 import { compatibilityViewSql, planRenameTable } from './rename-table-intent.js';
 
-const EXAMPLE = new URL('../../../../examples/support-desk/changes/0003-rename-contract-table.yaml', import.meta.url);
-
 function change(params: Record<string, unknown> = {}): ChangeSpec {
-  const yaml = `version: 1\nid: 0003-rename\ntitle: Rename\nintent: rename-table\nparams: ${JSON.stringify({ from: 'support_contract', to: 'service_agreement', ...params })}\n`;
-  const r = parseChangeFile(yaml, 'changes/0003-rename.yaml');
-  if (!r.ok) throw new Error(JSON.stringify(r.problems));
-  return r.change;
+  return changeOf('rename-table', { from: 'support_contract', to: 'service_agreement', ...params }, { id: '0003-rename', title: 'Rename' });
 }
-const plan = (c = change(), schema = seedSchema()): Plan => {
-  const r = planRenameTable(c as never, schema);
-  if (!r.ok) throw new Error(JSON.stringify(r.problems));
-  return r.plan;
-};
+const plan = (c = change(), schema = seedSchema()): Plan => mustPlan(c, schema);
 
 describe('rename-table plan', () => {
   it('renders the example change as the golden files', async () => {
-    const parsed = parseChangeFile(fs.readFileSync(EXAMPLE, 'utf8'), 'examples/support-desk/changes/0003-rename-contract-table.yaml');
-    if (!parsed.ok) throw new Error(JSON.stringify(parsed.problems));
-    const p = plan(parsed.change);
+    const p = plan(exampleChange('examples/support-desk/changes/0003-rename-contract-table.yaml'));
     await expect(renderPlanText(p, { verbose: true })).toMatchFileSnapshot('./__golden__/rename-table.txt');
     await expect(renderPlanMarkdown(p)).toMatchFileSnapshot('./__golden__/rename-table.md');
   });

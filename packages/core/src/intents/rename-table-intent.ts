@@ -7,7 +7,7 @@ import { formatDuration } from '../util/duration.js';
 import { ident, literal, qualified } from '../util/sql.js';
 import { oldVersions, oldVersionsGate, oldVersionsNote, soakGate } from './common-params.js';
 import type { IntentDef, PlanProblem, PlanResult } from './intent.js';
-import { requireTable } from './intent-problems.js';
+import { requireTable, sameName } from './intent-problems.js';
 
 export const renameTableParams = z.strictObject({
   /** The table's current name, optionally schema-qualified. */
@@ -42,7 +42,7 @@ export function planRenameTable(change: RenameTableChange, schema: SchemaModel):
   const table = requireTable(schema, 'params.from', p.from, problems);
   if (!table) return { ok: false, problems };
   const newKey = table.schema === 'public' ? p.to : `${table.schema}.${p.to}`;
-  if (p.to === bare(table.name)) problems.push({ code: 'invalid-params', field: 'params.to', message: `the new name is the same as the old one ("${p.to}"); choose a different name.` });
+  if (p.to === bare(table.name)) problems.push(sameName('params.to', p.to));
   else if (findTable(schema, newKey) || schema.views?.includes(newKey)) problems.push({ code: 'column-conflict', field: 'params.to', message: `${table.schema}.${p.to} already exists; choose a name that is not taken, or drop it first.` });
   if (problems.length) return { ok: false, problems };
   return { ok: true, plan: buildPlan(change, table, newKey) };

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { flagName, identifier, moveColumnsParams, tableName, type ChangeSpec } from '../change/change-spec.js';
+import { flagName, identifier, tableName, type ChangeSpec } from '../change/change-spec.js';
 import type { Phase, Plan, Step } from '../plan/plan.js';
 import { PLAN_VERSION } from '../plan/plan.js';
 import { findColumn, findTable, type SchemaModel } from '../schema/schema-model.js';
@@ -7,12 +7,12 @@ import { formatDuration } from '../util/duration.js';
 import { camel, pascal } from '../util/names.js';
 import { ident, literal, qualified } from '../util/sql.js';
 import { restoreNotNullSql } from './drop-column-intent.js';
+import { moveLikeParams, readFlagSteps, readSwitchedGates, retentionGate } from './common-params.js';
 import type { IntentDef, PlanProblem, PlanResult } from './intent.js';
+import { columnMissing, singleKeyMissing, tableMissing } from './intent-problems.js';
 import { DEFAULT_READ_SWITCH_SOAK_MS } from './move-columns-intent.js';
 import { archiveSchema, bareName, bounds, estimate, homeSchema, missingColumnsSql, triggerMissingSql } from './move-columns-sql.js';
 import { FLAG_FULL, FLAG_OFF, oldVersionsGates, retireNotes } from './retire-phases.js';
-
-const move = moveColumnsParams.shape;
 
 export const replaceEnumWithLookupParams = z.strictObject({
   table: tableName,
@@ -24,10 +24,7 @@ export const replaceEnumWithLookupParams = z.strictObject({
   fk: identifier.optional(),
   /** Flag that switches reads to the lookup; defaults to Read<Column>FromLookup. */
   flag: flagName.optional(),
-  rollout: move.rollout,
-  soak: move.soak,
-  retention: move.retention,
-  oldVersions: move.oldVersions,
+  ...moveLikeParams,
 });
 export type ReplaceEnumWithLookupParams = z.output<typeof replaceEnumWithLookupParams>;
 
@@ -52,19 +49,16 @@ export function planReplaceEnum(change: EnumChange, schema: SchemaModel): PlanRe
   const p = change.params;
   const problems: PlanProblem[] = [];
   const table = findTable(schema, p.table);
-  if (!table) {
-    const known = Object.keys(schema.tables).sort().join(', ') || 'none';
-    return { ok: false, problems: [{ code: 'table-not-found', field: 'params.table', message: `table "${p.table}" does not exist in the schema planned against (tables: ${known}). Check the name.` }] };
-  }
+  if (!table) return { ok: false, problems: [tableMissing('params.table', p.table, schema, 'Check the name.')] };
   const column = findColumn(table, p.column);
   const fk = p.fk ?? `${p.column}_id`;
-  if (!column) problems.push({ code: 'column-not-found', field: 'params.column', message: `column "${p.column}" does not exist in ${table.name} (columns: ${table.columns.map((c) => c.name).join(', ')}).` });
+  if (!column) problems.push(columnMissing('params.column', table, p.column, ''));
   else if (schema.enums && !schema.enums[column.type]) {
     problems.push({ code: 'invalid-params', field: 'params.column', message: `${table.name}.${p.column} is of type ${column.type}, not an enum (enums: ${Object.keys(schema.enums).join(', ') || 'none'}). Only an enum column can be replaced by a lookup.` });
   }
   if (findColumn(table, fk)) problems.push({ code: 'column-conflict', field: p.fk ? 'params.fk' : 'params.column', message: `${table.name} already has a column "${fk}"; name the new foreign-key column with params.fk.` });
   if (findTable(schema, p.lookup.table)) problems.push({ code: 'already-exists', field: 'params.lookup.table', message: `table "${p.lookup.table}" already exists; replace-enum-with-lookup creates it. Name a new table.` });
-  if (table.primaryKey.length !== 1) problems.push({ code: 'unsupported-key', field: 'params.table', message: `${table.name} has ${table.primaryKey.length ? 'a composite' : 'no'} primary key; the backfill batches by a single-column key. Add one first.` });
+  if (table.primaryKey.length !== 1) problems.push(singleKeyMissing('params.table', table, 'the backfill batches by a single-column key. Add one first.'));
   if (problems.length || !column) return { ok: false, problems };
   const key = findColumn(table, table.primaryKey[0]!)!;
   return { ok: true, plan: buildPlan(change, { ...column, required: !column.nullable && column.default === null }, fk, key.name, key.type, schema.enums?.[column.type]) };
@@ -175,8 +169,7 @@ ALTER TABLE ${T} ADD CONSTRAINT ${ident(constraint)} FOREIGN KEY (${F}) REFERENC
       title: `Read ${column.name} through ${p.lookup.table} (behind ${flag})`,
       summary: `Reads join ${p.lookup.table} on ${fk} for a growing share of keys (${p.rollout.map((x) => `${x}%`).join(' → ')}); the other reads are shadow-compared.`,
       backout: `Set ${flag} to 0%: reads use ${column.name} again at once.`,
-      forward: [{ id: step('read-switch', 'forward', 'flag-on'), kind: 'flag', description: `turn ${flag} on at ${p.rollout[0]}%`, flag, set: readFirst }],
-      backward: [{ id: step('read-switch', 'backward', 'flag-off'), kind: 'flag', description: `set ${flag} to 0%`, flag, set: FLAG_OFF }],
+      ...readFlagSteps(flag, p.rollout, readFirst),
       verify: [parity],
       gates: [parity],
       flags: [{ flag, forward: readFirst, backward: FLAG_OFF }],
@@ -196,9 +189,7 @@ ALTER TABLE ${T} ADD CONSTRAINT ${ident(constraint)} FOREIGN KEY (${F}) REFERENC
       backward: [],
       verify: [parity],
       gates: [
-        { id: 'read-flag-at-100', kind: 'flag-at-least', description: `${flag} is at 100%`, flag, rolloutBps: 10_000 },
-        { id: 'no-shadow-mismatches', kind: 'shadow-mismatches', description: 'no shadow-read mismatch since read-switch began', flag, max: 0 },
-        { id: 'read-switch-soak', kind: 'soak', description: `read-switch has run for ${formatDuration(soak)}`, phase: 'read-switch', seconds: soak / 1000 },
+        ...readSwitchedGates(flag, soak),
         parity,
       ],
       flags: [],
@@ -241,7 +232,7 @@ ALTER TABLE ${T} ADD COLUMN IF NOT EXISTS ${C} ${column.type}${column.default !=
         },
       ],
       verify: [{ id: 'column-dropped', kind: 'query-empty', description: `${what} is gone`, sql: `SELECT column_name AS still_there FROM information_schema.columns WHERE table_schema = ${literal(homeSchema(p.table))} AND table_name = ${literal(bareName(p.table))} AND column_name = ${literal(column.name)}` }],
-      gates: [{ id: 'retention', kind: 'soak', description: `${formatDuration(p.retention)} have passed since cut-off`, phase: 'cut-off', seconds: p.retention / 1000 }, parity, ...oldVersionsGates(p.oldVersions)],
+      gates: [retentionGate(p.retention), parity, ...oldVersionsGates(p.oldVersions)],
       flags: [],
       app: [{ side: 'read', summary: `Before contract, deploy code that no longer mentions ${column.name}, ${column.type} or ${flag}.`, sketch: `const ${sketchVar} = await one(db, 'SELECT t.*, l.${p.lookup.label} FROM ${p.table} t LEFT JOIN ${p.lookup.table} l ON l.${p.lookup.key} = t.${fk} WHERE t.${key} = $1', [id]);` }],
       access: { writes: [{ table: p.table }], reads: [{ table: p.lookup.table }] },

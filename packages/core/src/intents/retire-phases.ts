@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import { duration, flagName, moveColumnsParams } from '../change/change-spec.js';
-import type { AppChange, FlagState, Gate, Phase } from '../plan/plan.js';
+import type { AppChange, Gate, Phase } from '../plan/plan.js';
 import { formatDuration } from '../util/duration.js';
 import { literal, qualified } from '../util/sql.js';
+import { FLAG_FULL, FLAG_OFF, retentionGate } from './common-params.js';
 import { DEFAULT_READ_SWITCH_SOAK_MS } from './move-columns-intent.js';
 
 /**
@@ -34,8 +35,8 @@ export interface RetireInput {
   write: AppChange;
 }
 
-export const FLAG_OFF: FlagState = { enabled: false, rolloutBps: 0 };
-export const FLAG_FULL: FlagState = { enabled: true, rolloutBps: 10_000 };
+
+export { FLAG_FULL, FLAG_OFF };
 
 const step = (phase: string, dir: 'forward' | 'backward', name: string) => `${phase}.${dir}.${name}`;
 
@@ -82,7 +83,7 @@ export function stopWritesPhase(r: RetireInput, verify: Phase['verify'] = []): P
 /** Gates of contract: the retention window, and the previous version gone. */
 export function contractGates(r: RetireInput): Gate[] {
   return [
-    { id: 'retention', kind: 'soak', description: `${formatDuration(r.retentionMs)} have passed since cut-off`, phase: 'cut-off', seconds: r.retentionMs / 1000 },
+    retentionGate(r.retentionMs),
     ...oldVersionsGates(r.oldVersions),
   ];
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { changeOf, mustPlan, planOf } from '../../test/intent-fixture.js';
+import { changeOf, mustPlan, planOf } from '../../test/intent-test-kit.js';
 import { seedSchema } from '../../test/seed-fixture.js';
 import { allSteps, MOVE_COLUMNS_PHASES } from '../plan/plan.js';
 import { renderPlanMarkdown } from '../plan/render-plan-markdown.js';

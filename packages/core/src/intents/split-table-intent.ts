@@ -1,18 +1,18 @@
 import { z } from 'zod';
-import { flagName, moveColumnsParams, tableName, type ChangeSpec } from '../change/change-spec.js';
+import { flagName, tableName, type ChangeSpec } from '../change/change-spec.js';
 import type { AppChange, Phase, Plan, Step } from '../plan/plan.js';
 import { PLAN_VERSION } from '../plan/plan.js';
 import { findColumn, findTable, type SchemaModel } from '../schema/schema-model.js';
 import { formatDuration } from '../util/duration.js';
 import { camel, pascal } from '../util/names.js';
 import { qualified } from '../util/sql.js';
+import { moveLikeParams, readFlagSteps, readSwitchedGates, retentionGate } from './common-params.js';
 import type { IntentDef, PlanProblem, PlanResult } from './intent.js';
+import { singleKeyMissing, tableMissing, triggerSyncOnly } from './intent-problems.js';
 import { DEFAULT_READ_SWITCH_SOAK_MS } from './move-columns-intent.js';
 import { bareName, missingColumnsSql, triggerMissingSql } from './move-columns-sql.js';
 import { FLAG_FULL, FLAG_OFF, oldVersionsGates, retireNotes } from './retire-phases.js';
 import * as sql from './split-table-sql.js';
-
-const move = moveColumnsParams.shape;
 
 export const splitTableParams = z.strictObject({
   table: tableName,
@@ -25,10 +25,7 @@ export const splitTableParams = z.strictObject({
     .refine((w) => !/;|--|\/\*/.test(w), { message: "write one boolean expression over the table's columns, e.g. tier = 'platinum' (no ;, no comments)" }),
   /** Flag that switches reads of the moved rows to the new table; defaults to Read<Into>FromOwnTable. */
   flag: flagName.optional(),
-  rollout: move.rollout,
-  soak: move.soak,
-  retention: move.retention,
-  oldVersions: move.oldVersions,
+  ...moveLikeParams,
 });
 export type SplitTableParams = z.output<typeof splitTableParams>;
 
@@ -52,13 +49,10 @@ export const splitTableIntent: IntentDef<SplitTableParams> = {
 export function planSplitTable(change: SplitChange, schema: SchemaModel): PlanResult {
   const p = change.params;
   const problems: PlanProblem[] = [];
-  if (change.sync === 'app') problems.push({ code: 'invalid-params', field: 'sync', message: 'split-table keeps both tables in step with triggers; remove "sync: app" (or set sync: trigger).' });
+  if (change.sync === 'app') problems.push(triggerSyncOnly('split-table', 'tables'));
   const table = findTable(schema, p.table);
-  if (!table) {
-    const known = Object.keys(schema.tables).sort().join(', ') || 'none';
-    return { ok: false, problems: [...problems, { code: 'table-not-found', field: 'params.table', message: `table "${p.table}" does not exist in the schema planned against (tables: ${known}). Check the name.` }] };
-  }
-  if (table.primaryKey.length !== 1) problems.push({ code: 'unsupported-key', field: 'params.table', message: `${table.name} has ${table.primaryKey.length ? 'a composite' : 'no'} primary key; split-table matches rows across both tables by a single-column key. Add one first.` });
+  if (!table) return { ok: false, problems: [...problems, tableMissing('params.table', p.table, schema, 'Check the name.')] };
+  if (table.primaryKey.length !== 1) problems.push(singleKeyMissing('params.table', table, 'split-table matches rows across both tables by a single-column key. Add one first.'));
   const existing = findTable(schema, p.into);
   if (existing && existing.columns.map((c) => c.name).join() !== table.columns.map((c) => c.name).join()) {
     problems.push({ code: 'already-exists', field: 'params.into', message: `table "${p.into}" already exists with other columns; split-table creates it. Name a new table.` });
@@ -139,8 +133,7 @@ function buildPlan(change: SplitChange, s: sql.SplitShape, allColumns: string[])
       title: `Read the moved rows from ${p.into} (behind ${flag})`,
       summary: `Reads of the ${rows} come from ${p.into} for a growing share of keys (${p.rollout.map((x) => `${x}%`).join(' → ')}); the other reads are shadow-compared.`,
       backout: `Set ${flag} to 0%: those reads return to ${p.table} at once.`,
-      forward: [{ id: step('read-switch', 'forward', 'flag-on'), kind: 'flag', description: `turn ${flag} on at ${p.rollout[0]}%`, flag, set: readFirst }],
-      backward: [{ id: step('read-switch', 'backward', 'flag-off'), kind: 'flag', description: `set ${flag} to 0%`, flag, set: FLAG_OFF }],
+      ...readFlagSteps(flag, p.rollout, readFirst),
       verify: [parity],
       gates: [parity],
       flags: [{ flag, forward: readFirst, backward: FLAG_OFF }],
@@ -160,9 +153,7 @@ function buildPlan(change: SplitChange, s: sql.SplitShape, allColumns: string[])
       ],
       verify: [parity],
       gates: [
-        { id: 'read-flag-at-100', kind: 'flag-at-least', description: `${flag} is at 100%`, flag, rolloutBps: 10_000 },
-        { id: 'no-shadow-mismatches', kind: 'shadow-mismatches', description: 'no shadow-read mismatch since read-switch began', flag, max: 0 },
-        { id: 'read-switch-soak', kind: 'soak', description: `read-switch has run for ${formatDuration(soak)}`, phase: 'read-switch', seconds: soak / 1000 },
+        ...readSwitchedGates(flag, soak),
         parity,
       ],
       flags: [],
@@ -185,7 +176,7 @@ function buildPlan(change: SplitChange, s: sql.SplitShape, allColumns: string[])
         { id: step('contract', 'backward', 'copy-back'), kind: 'backfill', description: `copy the rows of ${p.into} back into ${p.table}`, backfill: sql.copyToOld(s) },
       ],
       verify: [{ id: 'moved-rows-gone', kind: 'query-empty', description: `${p.table} holds no row where ${p.where}`, sql: sql.leftoverSql(s) }],
-      gates: [{ id: 'retention', kind: 'soak', description: `${formatDuration(p.retention)} have passed since cut-off`, phase: 'cut-off', seconds: p.retention / 1000 }, parity, ...oldVersionsGates(p.oldVersions)],
+      gates: [retentionGate(p.retention), parity, ...oldVersionsGates(p.oldVersions)],
       flags: [],
       app: [app.contract],
       access: { writes: [{ table: p.into }, { table: p.table }], reads: [{ table: p.into }, { table: p.table }] },

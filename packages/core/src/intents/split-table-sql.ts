@@ -1,6 +1,6 @@
 import type { BackfillSpec, RangeChecksum } from '../plan/plan.js';
-import { ident, literal, qualified } from '../util/sql.js';
-import { bounds, estimate } from './move-columns-sql.js';
+import { ident, qualified } from '../util/sql.js';
+import { bounds, estimate, syncTriggerSql } from './move-columns-sql.js';
 
 /**
  * SQL for split-table: the rows of `table` for which `where` holds live in
@@ -16,9 +16,6 @@ export interface SplitShape {
   columns: string[];
   where: string;
 }
-
-/** Transaction-local setting that stops the two sync triggers echoing each other (shared with move-columns). */
-const SYNCING = 'switchback.syncing';
 
 export function splitNames(s: SplitShape): { toNew: string; toOld: string } {
   const base = s.change.length > 50 ? s.change.slice(0, 50) : s.change;
@@ -45,22 +42,12 @@ export function createTableSql(s: SplitShape): string {
 export function toNewTriggerSql(s: SplitShape): string {
   const name = splitNames(s).toNew;
   const K = ident(s.key);
-  return `CREATE OR REPLACE FUNCTION switchback.${ident(name)}() RETURNS trigger LANGUAGE plpgsql AS $sync$
-BEGIN
-  IF current_setting(${literal(SYNCING)}, true) = 'on' THEN RETURN NULL; END IF;
-  PERFORM set_config(${literal(SYNCING)}, 'on', true);
-  IF TG_OP = 'DELETE' OR (TG_OP = 'UPDATE' AND (OLD.${K} IS DISTINCT FROM NEW.${K} OR NOT ${holdsFor(s, 'NEW')})) THEN
+  return syncTriggerSql(name, s.table, 'AFTER INSERT OR UPDATE OR DELETE', `  IF TG_OP = 'DELETE' OR (TG_OP = 'UPDATE' AND (OLD.${K} IS DISTINCT FROM NEW.${K} OR NOT ${holdsFor(s, 'NEW')})) THEN
     DELETE FROM ${qualified(s.into)} WHERE ${K} = OLD.${K};
   END IF;
   IF TG_OP <> 'DELETE' AND ${holdsFor(s, 'NEW')} THEN
     ${upsert(s, s.into, `VALUES (${cols(s, 'NEW.')})`)};
-  END IF;
-  PERFORM set_config(${literal(SYNCING)}, '', true);
-  RETURN NULL;
-END $sync$;
-DROP TRIGGER IF EXISTS ${ident(name)} ON ${qualified(s.table)};
-CREATE TRIGGER ${ident(name)} AFTER INSERT OR UPDATE OR DELETE ON ${qualified(s.table)}
-  FOR EACH ROW EXECUTE FUNCTION switchback.${ident(name)}();`;
+  END IF;`);
 }
 
 /**
@@ -72,21 +59,11 @@ CREATE TRIGGER ${ident(name)} AFTER INSERT OR UPDATE OR DELETE ON ${qualified(s.
 export function toOldTriggerSql(s: SplitShape): string {
   const name = splitNames(s).toOld;
   const K = ident(s.key);
-  return `CREATE OR REPLACE FUNCTION switchback.${ident(name)}() RETURNS trigger LANGUAGE plpgsql AS $sync$
-BEGIN
-  IF current_setting(${literal(SYNCING)}, true) = 'on' THEN RETURN NULL; END IF;
-  PERFORM set_config(${literal(SYNCING)}, 'on', true);
-  IF TG_OP = 'DELETE' THEN
+  return syncTriggerSql(name, s.into, 'AFTER INSERT OR UPDATE OR DELETE', `  IF TG_OP = 'DELETE' THEN
     DELETE FROM ${qualified(s.table)} WHERE ${K} = OLD.${K} AND (${s.where});
   ELSE
     ${upsert(s, s.table, `VALUES (${cols(s, 'NEW.')})`)};
-  END IF;
-  PERFORM set_config(${literal(SYNCING)}, '', true);
-  RETURN NULL;
-END $sync$;
-DROP TRIGGER IF EXISTS ${ident(name)} ON ${qualified(s.into)};
-CREATE TRIGGER ${ident(name)} AFTER INSERT OR UPDATE OR DELETE ON ${qualified(s.into)}
-  FOR EACH ROW EXECUTE FUNCTION switchback.${ident(name)}();`;
+  END IF;`);
 }
 
 export function dropTriggerSql(s: SplitShape, which: 'toNew' | 'toOld'): string {
@@ -113,29 +90,25 @@ export function parityChecksum(s: SplitShape, id: string, over: 'table' | 'into'
 
 /** Copy the matching rows of `table` into `into`, by key ranges of `table`, source rows locked FOR SHARE. */
 export function copyToNew(s: SplitShape): BackfillSpec {
-  const K = ident(s.key);
-  return {
-    table: s.table,
-    key: s.key,
-    ...bounds(s.table, s.key, s.keyType),
-    batchSql: upsert(s, s.into, `SELECT ${cols(s)} FROM (SELECT ${cols(s)} FROM ${qualified(s.table)}
-     WHERE ${K} BETWEEN $1::${s.keyType} AND $2::${s.keyType} AND (${s.where}) FOR SHARE) AS src`),
-    countSql: estimate(s.table),
-    verification: parityChecksum(s, 'backfill-checksums', 'table'),
-  };
+  return copyRows(s, s.table, s.into, ` AND (${s.where})`, parityChecksum(s, 'backfill-checksums', 'table'));
 }
 
 /** Copy the rows of `into` back into `table` (the way back from contract). */
 export function copyToOld(s: SplitShape): BackfillSpec {
+  return copyRows(s, s.into, s.table, '', parityChecksum(s, 'restore-checksums', 'into'));
+}
+
+/** Upsert the rows of `from` (those `filter` keeps) into `to`, by key ranges of `from`, source rows locked FOR SHARE. */
+function copyRows(s: SplitShape, from: string, to: string, filter: string, verification: BackfillSpec['verification']): BackfillSpec {
   const K = ident(s.key);
   return {
-    table: s.into,
+    table: from,
     key: s.key,
-    ...bounds(s.into, s.key, s.keyType),
-    batchSql: upsert(s, s.table, `SELECT ${cols(s)} FROM (SELECT ${cols(s)} FROM ${qualified(s.into)}
-     WHERE ${K} BETWEEN $1::${s.keyType} AND $2::${s.keyType} FOR SHARE) AS src`),
-    countSql: estimate(s.into),
-    verification: parityChecksum(s, 'restore-checksums', 'into'),
+    ...bounds(from, s.key, s.keyType),
+    batchSql: upsert(s, to, `SELECT ${cols(s)} FROM (SELECT ${cols(s)} FROM ${qualified(from)}
+     WHERE ${K} BETWEEN $1::${s.keyType} AND $2::${s.keyType}${filter} FOR SHARE) AS src`),
+    countSql: estimate(from),
+    verification,
   };
 }
 
