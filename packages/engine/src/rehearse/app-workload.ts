@@ -1,8 +1,8 @@
 import type { Plan } from '@switchback/core';
 import { errorCode, type Db, type Queryable } from '../db/db.js';
-import { readCatalog, type Catalog, type CatalogTable } from './rehearsal-catalog.js';
+import { readCatalog, type Catalog, type CatalogColumn, type CatalogTable } from './rehearsal-catalog.js';
 import { valueSql } from './generate-data.js';
-import { accessOf, columnsOf, type AppVersion, type State } from './rehearsal-schedule.js';
+import { accessOf, columnsOf, notNullOf, type AppVersion, type State } from './rehearsal-schedule.js';
 import { linkKey, WriteLog, type WriteRecord } from './write-log.js';
 
 const FOREIGN_KEY_VIOLATION = '23503';
@@ -27,6 +27,8 @@ export interface WorkloadOptions {
   seed: number;
   /** The state whose access the version follows now (the ledger's applied phase). */
   state: () => Promise<State>;
+  /** The tables before the change: a column the change adds to one is one the new code fills, never NULL. */
+  start: Catalog;
 }
 
 /**
@@ -97,10 +99,11 @@ export class AppWorkload {
     try {
       const state = await this.o.state();
       const access = accessOf(this.o.plan, this.o.version, state);
-      this.writes = access.writes;
+      this.catalog ??= await readCatalog(this.o.db, { views: true });
+      const writes = this.tablesOf(access.writes);
+      this.writes = writes;
       const r = this.random();
-      const writes = access.writes;
-      if (r < 0.3 || !writes.length) await this.read(pick(access.reads, this.random));
+      if (r < 0.3 || !writes.length) await this.read(pick(this.tablesOf(access.reads), this.random));
       else if (r < 0.55) await this.insert(pick(writes, this.random));
       else if (r < 0.9) await this.update(pick(writes, this.random));
       else await this.delete(pick(writes, this.random));
@@ -115,12 +118,33 @@ export class AppWorkload {
     }
   }
 
+  /**
+   * The tables behind names a plan's access gives: a name that is a type (an
+   * enum a change extends) stands for the tables with a column of it; any
+   * other name is itself, table or not (a missing one must fail).
+   */
+  private tablesOf(names: string[]): string[] {
+    const catalog = this.catalog!;
+    return [...new Set(names.flatMap((n) => {
+      if (catalog.has(n)) return [n];
+      const users = [...catalog.values()].filter((t) => !t.view && t.columns.some((c) => c.type === n || c.type === quote(n)));
+      return users.length ? users.map((t) => t.name) : [n];
+    }))];
+  }
+
   private async table(name: string): Promise<CatalogTable | undefined> {
-    this.catalog ??= await readCatalog(this.o.db);
+    this.catalog ??= await readCatalog(this.o.db, { views: true });
     if (!this.catalog.has(name) || (columnsOf(this.o.plan, this.o.version, name) ?? []).some((c) => !this.catalog!.get(name)!.columns.some((x) => x.name === c))) {
-      this.catalog = await readCatalog(this.o.db);
+      this.catalog = await readCatalog(this.o.db, { views: true });
     }
     return this.catalog.get(name);
+  }
+
+  /** A value for a column the version writes: never NULL where its shape says NOT NULL or where the change added the column. */
+  private value(t: CatalogTable, col: CatalogColumn, i: string): string | undefined {
+    const before = this.o.start.get(t.view ?? t.name);
+    const added = !!before && !before.columns.some((c) => c.name === col.name);
+    return valueSql(t, col, i, this.o.seed, { notNull: added || notNullOf(this.o.plan, this.o.version, t.name).includes(col.name) });
   }
 
   /** Run one operation's statements in a transaction; a failure is recorded with its query, never thrown. */
@@ -213,7 +237,7 @@ export class AppWorkload {
       if (fkValues.has(c)) {
         params.push(fkValues.get(c));
         v = `$${params.length}::${col!.type}`;
-      } else v = col ? valueSql(t!, col, '$1::bigint', this.o.seed) : 'NULL';
+      } else v = col ? this.value(t!, col, '$1::bigint') : 'NULL';
       if (v === undefined) continue;
       raw.push(c);
       names.push(quote(c));
@@ -325,7 +349,7 @@ export class AppWorkload {
     const written: string[] = [];
     for (const c of cols) {
       const col = t.columns.find((x) => x.name === c);
-      const v = col ? valueSql(t, col, '$1::bigint', this.o.seed) : 'NULL';
+      const v = col ? this.value(t, col, '$1::bigint') : 'NULL';
       if (v === undefined) continue;
       sets.push(`${quote(c)} = ${v}`);
       written.push(c);
