@@ -30,7 +30,7 @@ export interface CatalogColumn {
   default: string | null;
   /** Filled by the database: identity, generated, or a sequence default. */
   auto: boolean;
-  /** Values allowed by a simple `CHECK (col IN (...))`, when there is one. */
+  /** Values allowed by a simple `CHECK (col IN (...))`, or an enum's values. */
   allowed?: string[];
 }
 
@@ -102,6 +102,10 @@ SELECT n.nspname, c.relname, 'u', ARRAY(SELECT a.attname::text FROM unnest(i.ind
       if (allowed && col) col.allowed = allowed;
     }
   }
+  // An enum column's values, as of this reading: the workloads of a change that adds one keep to the values before.
+  const { rows: enums } = await db.query<{ type: string; labels: string[] }>(`SELECT format_type(e.enumtypid, NULL) AS type, array_agg(e.enumlabel::text ORDER BY e.enumsortorder) AS labels FROM pg_enum e GROUP BY e.enumtypid`);
+  const labels = new Map(enums.map((e) => [e.type, e.labels]));
+  for (const t of catalog.values()) for (const c of t.columns) if (c.category === 'E' && !c.allowed) c.allowed = labels.get(c.type);
   if (o.views) await addViews(db, catalog, appSchemas, key);
   return catalog;
 }
