@@ -119,6 +119,17 @@ export class AppWorkload {
   }
 
   /**
+   * Columns a row cannot go without (NOT NULL, no default) that the change does
+   * not concern: a plan's shape may list only the columns it moves, while the
+   * app writes whole rows.
+   */
+  private required(t: CatalogTable, known: string[] | undefined): string[] {
+    if (!known) return [];
+    const concerned = new Set([...(columnsOf(this.o.plan, 'old', t.name) ?? []), ...(columnsOf(this.o.plan, 'new', t.name) ?? [])]);
+    return t.columns.filter((c) => !c.nullable && c.default === null && !c.auto && !known.includes(c.name) && !concerned.has(c.name)).map((c) => c.name);
+  }
+
+  /**
    * The tables behind names a plan's access gives: a name that is a type (an
    * enum a change extends) stands for the tables with a column of it; any
    * other name is itself, table or not (a missing one must fail).
@@ -228,13 +239,17 @@ export class AppWorkload {
    */
   private async insertRow(name: string, t: CatalogTable | undefined, run: (sql: string, params: unknown[]) => Promise<Record<string, string | null>[]>, records: WriteRecord[], written: boolean): Promise<Record<string, string | null>> {
     const known = written ? columnsOf(this.o.plan, this.o.version, name) : (columnsOf(this.o.plan, 'old', name) ?? columnsOf(this.o.plan, this.o.version, name));
-    const cols = t ? this.columns(t, known) : (known ?? []);
+    const cols = t ? [...this.columns(t, known), ...this.required(t, known)] : (known ?? []);
     const fkValues = new Map<string, string | null>();
     const params: unknown[] = [++this.counter];
     for (const fk of t?.foreignKeys ?? []) {
       if (!fk.columns.some((c) => cols.includes(c)) || fk.table === name) continue;
       const parent = await this.catalogTable(fk.table);
-      const row = await this.insertRow(fk.table, parent, run, records, false);
+      // A table the change creates and the version does not write is reference data the plan fills (a
+      // lookup): the app refers to one of its rows rather than inventing one.
+      const lookup = !this.o.start.has(fk.table) && !this.writes.includes(fk.table) && parent;
+      const picked = lookup ? (await run(`SELECT ${fk.references.map((c) => `${quote(c)}::text AS ${quote(c)}`).join(', ')} FROM ${parent.sql} ORDER BY ${fk.references.map(quote).join(', ')} LIMIT 1 OFFSET (SELECT floor($1::float8 * count(*))::bigint FROM ${parent.sql})`, [this.random()]))[0] : undefined;
+      const row = picked ?? (await this.insertRow(fk.table, parent, run, records, false));
       fk.columns.forEach((c, j) => fkValues.set(c, row[fk.references[j]!] ?? null));
     }
     const names: string[] = [];
@@ -253,7 +268,9 @@ export class AppWorkload {
       exprs.push(v);
     }
     const returning = t ? [...new Set([...t.primaryKey, ...t.foreignKeys.flatMap((f) => f.columns), ...cols, ...this.referencedColumns(name)])] : cols;
-    const sql = `INSERT INTO ${t?.sql ?? quote(name)} (${names.join(', ')}) SELECT ${exprs.join(', ')} RETURNING ${returning.map((c) => `${quote(c)}::text AS ${quote(c)}`).join(', ')}`;
+    // Every value from a parent row: the row number is not needed, but its parameter must still have a type.
+    const unused = exprs.some((e) => /\$1\b/.test(e)) ? '' : ' WHERE $1::bigint IS NOT NULL';
+    const sql = `INSERT INTO ${t?.sql ?? quote(name)} (${names.join(', ')}) SELECT ${exprs.join(', ')}${unused} RETURNING ${returning.map((c) => `${quote(c)}::text AS ${quote(c)}`).join(', ')}`;
     const row = (await run(sql, params))[0]!;
     if (t) {
       const record = this.recordOf(t, row, raw.filter((c) => !t.primaryKey.includes(c)), sql, false);
