@@ -119,14 +119,17 @@ export class AppWorkload {
   }
 
   /**
-   * Columns a row cannot go without (NOT NULL, no default) that the change does
-   * not concern: a plan's shape may list only the columns it moves, while the
-   * app writes whole rows.
+   * Columns of the table before the change that a row cannot go without (NOT
+   * NULL, no default) and the change does not concern: a plan's shape may list
+   * only the columns it moves, while the app writes whole rows. (Columns the
+   * change adds for itself, like a swapped-out old column, are not the app's.)
    */
   private required(t: CatalogTable, known: string[] | undefined): string[] {
-    if (!known) return [];
+    const before = this.o.start.get(t.view ?? t.name);
+    if (!known || !before) return [];
     const concerned = new Set([...(columnsOf(this.o.plan, 'old', t.name) ?? []), ...(columnsOf(this.o.plan, 'new', t.name) ?? [])]);
-    return t.columns.filter((c) => !c.nullable && c.default === null && !c.auto && !known.includes(c.name) && !concerned.has(c.name)).map((c) => c.name);
+    const mandatory = (c: CatalogColumn) => !c.nullable && c.default === null && !c.auto && before.columns.some((x) => x.name === c.name);
+    return t.columns.filter((c) => mandatory(c) && !known.includes(c.name) && !concerned.has(c.name)).map((c) => c.name);
   }
 
   /**
