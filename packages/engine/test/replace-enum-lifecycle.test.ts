@@ -24,8 +24,8 @@ params:
     `changes/${id}.yaml`,
   );
   if (!parsed.ok) throw new Error(JSON.stringify(parsed.problems));
-  const written = new Map<number, string>();
-  const record = (rows: { id: string }[], tier: string) => written.set(Number(rows[0]!.id), tier);
+  const written = new Map<number, string | null>();
+  const record = (rows: { id: string }[], tier: string | null) => written.set(Number(rows[0]!.id), tier);
   return {
     change: parsed.change,
     oldQueries: [`SELECT id, tier FROM ${S}.support_contract WHERE tier = 'gold' LIMIT 3`, `SELECT 'platinum'::${S}.tier_level`],
@@ -33,7 +33,9 @@ params:
     newQueriesFrom: 'expand',
     async oldWrite(db, n) {
       const tier = ['bronze', 'silver', 'gold', 'platinum'][n % 4]!;
-      record((await db.query<{ id: string }>(`UPDATE ${S}.support_contract SET tier = $2 WHERE id = $1 RETURNING id`, [1 + (n % 40), tier])).rows, tier);
+      // Now and then the old version clears the tier: tier_id must follow to NULL too.
+      const set = n % 5 === 4 ? null : tier;
+      record((await db.query<{ id: string }>(`UPDATE ${S}.support_contract SET tier = $2 WHERE id = $1 RETURNING id`, [1 + (n % 40), set])).rows, set);
       record((await db.query<{ id: string }>(`INSERT INTO ${S}.support_contract (customer_id, tier) VALUES ($1, $2) RETURNING id`, [1 + (n % 40), tier])).rows, tier);
     },
     // The new version writes tier_id only.
@@ -49,7 +51,7 @@ params:
         : `SELECT c.id::int8 AS id, l.name AS v FROM ${S}.support_contract c LEFT JOIN ${S}.contract_tier l ON l.id = c.tier_id WHERE c.id = ANY($1::int8[])`;
       const { rows } = await db.query<{ id: string; v: string | null }>(sql, [[...written.keys()]]);
       const have = new Map(rows.map((r) => [Number(r.id), r.v]));
-      return [...written].filter(([k, v]) => have.get(k) !== v).map(([k, v]) => `contract ${k}: wrote ${v}, ${shape} shape holds ${have.get(k) ?? 'nothing'}`);
+      return [...written].filter(([k, v]) => (have.get(k) ?? null) !== v).map(([k, v]) => `contract ${k}: wrote ${v}, ${shape} shape holds ${have.get(k) ?? 'nothing'}`);
     },
     newHoldsFrom: 'backfill',
     async expectState(db, applied, plan) {
