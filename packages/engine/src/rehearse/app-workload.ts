@@ -1,8 +1,9 @@
 import type { Plan } from '@switchback/core';
 import { errorCode, type Db, type Queryable } from '../db/db.js';
-import { readCatalog, type Catalog, type CatalogColumn, type CatalogTable } from './rehearsal-catalog.js';
+import { readCatalog, type Catalog, type CatalogTable } from './rehearsal-catalog.js';
 import { valueSql } from './generate-data.js';
-import { accessOf, columnsOf, notNullOf, type AppVersion, type State } from './rehearsal-schedule.js';
+import { columnValue, hiddenReferrer, requiredColumns, tablesOf, type WorkloadShape } from './workload-columns.js';
+import { accessOf, columnsOf, type AppVersion, type State } from './rehearsal-schedule.js';
 import { linkKey, WriteLog, type WriteRecord } from './write-log.js';
 
 const FOREIGN_KEY_VIOLATION = '23503';
@@ -52,9 +53,11 @@ export class AppWorkload {
   private loop?: Promise<void>;
   private running = false;
   private idle?: () => void;
+  private readonly shape: WorkloadShape;
 
   constructor(private readonly o: WorkloadOptions) {
     this.random = mulberry32(o.seed * 2 + (o.version === 'old' ? 0 : 1));
+    this.shape = { plan: o.plan, version: o.version, start: o.start, seed: o.seed };
     // Above every generated row, and apart per version.
     this.counter = 2 * o.rows + (o.version === 'old' ? 0 : 500_000_000);
   }
@@ -100,10 +103,10 @@ export class AppWorkload {
       const state = await this.o.state();
       const access = accessOf(this.o.plan, this.o.version, state);
       this.catalog ??= await readCatalog(this.o.db, { views: true });
-      const writes = this.tablesOf(access.writes);
+      const writes = tablesOf(this.catalog, access.writes);
       this.writes = writes;
       const r = this.random();
-      if (r < 0.3 || !writes.length) await this.read(pick(this.tablesOf(access.reads), this.random));
+      if (r < 0.3 || !writes.length) await this.read(pick(tablesOf(this.catalog, access.reads), this.random));
       else if (r < 0.55) await this.insert(pick(writes, this.random));
       else if (r < 0.9) await this.update(pick(writes, this.random));
       else await this.delete(pick(writes, this.random));
@@ -118,53 +121,12 @@ export class AppWorkload {
     }
   }
 
-  /**
-   * Columns of the table before the change that a row cannot go without (NOT
-   * NULL, no default) and the change does not concern: a plan's shape may list
-   * only the columns it moves, while the app writes whole rows. (Columns the
-   * change adds for itself, like a swapped-out old column, are not the app's.)
-   */
-  private required(t: CatalogTable, known: string[] | undefined): string[] {
-    const before = this.o.start.get(t.view ?? t.name);
-    if (!known || !before) return [];
-    const concerned = new Set([...(columnsOf(this.o.plan, 'old', t.name) ?? []), ...(columnsOf(this.o.plan, 'new', t.name) ?? [])]);
-    const mandatory = (c: CatalogColumn) => !c.nullable && c.default === null && !c.auto && before.columns.some((x) => x.name === c.name);
-    return t.columns.filter((c) => mandatory(c) && !known.includes(c.name) && !concerned.has(c.name)).map((c) => c.name);
-  }
-
-  /**
-   * The tables behind names a plan's access gives: a name that is a type (an
-   * enum a change extends) stands for the tables with a column of it; any
-   * other name is itself, table or not (a missing one must fail).
-   */
-  private tablesOf(names: string[]): string[] {
-    const catalog = this.catalog!;
-    return [...new Set(names.flatMap((n) => {
-      if (catalog.has(n)) return [n];
-      const users = [...catalog.values()].filter((t) => !t.view && t.columns.some((c) => c.type === n || c.type === quote(n)));
-      return users.length ? users.map((t) => t.name) : [n];
-    }))];
-  }
-
   private async table(name: string): Promise<CatalogTable | undefined> {
     this.catalog ??= await readCatalog(this.o.db, { views: true });
     if (!this.catalog.has(name) || (columnsOf(this.o.plan, this.o.version, name) ?? []).some((c) => !this.catalog!.get(name)!.columns.some((x) => x.name === c))) {
       this.catalog = await readCatalog(this.o.db, { views: true });
     }
     return this.catalog.get(name);
-  }
-
-  /**
-   * A value for a column the version writes: never NULL where its shape says
-   * NOT NULL or where the change added the column; of an enum, one of the
-   * values it had before (a value the change adds cannot be taken back once
-   * rows hold it, which the plan's way back refuses rather than loses).
-   */
-  private value(t: CatalogTable, col: CatalogColumn, i: string): string | undefined {
-    const before = this.o.start.get(t.view ?? t.name);
-    const was = before?.columns.find((c) => c.name === col.name);
-    const c = col.category === 'E' && was?.type === col.type && was.allowed ? { ...col, allowed: was.allowed } : col;
-    return valueSql(t, c, i, this.o.seed, { notNull: (!!before && !was) || notNullOf(this.o.plan, this.o.version, t.name).includes(col.name) });
   }
 
   /** Run one operation's statements in a transaction; a failure is recorded with its query, never thrown. */
@@ -180,7 +142,7 @@ export class AppWorkload {
       this.log.record(records);
     } catch (e) {
       const code = errorCode(e) ?? '';
-      const hidden = code === FOREIGN_KEY_VIOLATION ? this.hiddenReferrer(e) : undefined;
+      const hidden = code === FOREIGN_KEY_VIOLATION ? hiddenReferrer(this.catalog, e) : undefined;
       if (tolerated.includes(code) && !hidden) return;
       const message = e instanceof Error ? e.message : String(e);
       this.failures.push({ version: this.o.version, edge: this.edge, operation, query: last, error: hidden ? `${message} (${hidden} is not an application table: no version can delete its rows first)` : message });
@@ -242,7 +204,7 @@ export class AppWorkload {
    */
   private async insertRow(name: string, t: CatalogTable | undefined, run: (sql: string, params: unknown[]) => Promise<Record<string, string | null>[]>, records: WriteRecord[], written: boolean): Promise<Record<string, string | null>> {
     const known = written ? columnsOf(this.o.plan, this.o.version, name) : (columnsOf(this.o.plan, 'old', name) ?? columnsOf(this.o.plan, this.o.version, name));
-    const cols = t ? [...this.columns(t, known), ...this.required(t, known)] : (known ?? []);
+    const cols = t ? [...this.columns(t, known), ...requiredColumns(this.shape, t, known)] : (known ?? []);
     const fkValues = new Map<string, string | null>();
     const params: unknown[] = [++this.counter];
     for (const fk of t?.foreignKeys ?? []) {
@@ -264,7 +226,7 @@ export class AppWorkload {
       if (fkValues.has(c)) {
         params.push(fkValues.get(c));
         v = `$${params.length}::${col!.type}`;
-      } else v = col ? this.value(t!, col, '$1::bigint') : 'NULL';
+      } else v = col ? columnValue(this.shape, t!, col, '$1::bigint') : 'NULL';
       if (v === undefined) continue;
       raw.push(c);
       names.push(quote(c));
@@ -343,16 +305,6 @@ export class AppWorkload {
     }
   }
 
-  /** The referencing table of a foreign-key refusal, when it is not a live application table (archived, say). */
-  private hiddenReferrer(e: unknown): string | undefined {
-    const f = e as { schema?: unknown; table?: unknown; message?: unknown };
-    const table = typeof f.table === 'string' ? f.table : /on table "((?:[^"]|"")+)"\s*$/.exec(String(f.message ?? ''))?.[1];
-    if (!table) return undefined;
-    const schema = typeof f.schema === 'string' ? f.schema : 'public';
-    const name = schema === 'public' ? table : `${schema}.${table}`;
-    return this.catalog?.has(name) ? undefined : name;
-  }
-
   /** A table from the catalog read before the transaction (reading it inside would wait for the transaction on PGlite). */
   private async catalogTable(name: string): Promise<CatalogTable | undefined> {
     return this.catalog?.get(name);
@@ -388,7 +340,7 @@ export class AppWorkload {
     const written: string[] = [];
     for (const c of cols) {
       const col = t.columns.find((x) => x.name === c);
-      const v = col ? this.value(t, col, '$1::bigint') : 'NULL';
+      const v = col ? columnValue(this.shape, t, col, '$1::bigint') : 'NULL';
       if (v === undefined) continue;
       sets.push(`${quote(c)} = ${v}`);
       written.push(c);
