@@ -35,7 +35,9 @@ function intentArb(tables: Table[]): fc.Arbitrary<{ intent: string; params: stri
       col.map((c) => ({ intent: 'drop-column', params: `table: ${t.name}\n  column: ${c.name}` })),
     ];
     const nullable = t.columns.filter((c) => c.nullable);
-    if (nullable.length) options.push(fc.constantFrom(...nullable).map((c) => ({ intent: 'add-not-null', params: `table: ${t.name}\n  column: ${c.name}\n  fill: "${fill(c.type)}"` })));
+    // The version that still writes NULL must be gone before the check is enforced: without oldVersions the plan
+    // takes the app's word that it writes none, and the rehearsal's old version does write some.
+    if (nullable.length) options.push(fc.constantFrom(...nullable).map((c) => ({ intent: 'add-not-null', params: `table: ${t.name}\n  column: ${c.name}\n  fill: "${fill(c.type)}"\n  oldVersions: { app: app, versions: ["1"], within: 10m }` })));
     const ints = t.columns.filter((c) => c.type === 'integer');
     if (ints.length) options.push(fc.constantFrom(...ints).map((c) => ({ intent: 'change-column-type', params: `table: ${t.name}\n  column: ${c.name}\n  type: bigint` })));
     // Generated integers and texts never repeat within a few hundred rows; booleans and dates would.
