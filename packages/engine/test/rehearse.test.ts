@@ -9,8 +9,8 @@ const schema = [{ file: 'migrations/0001_create_support_tables.sql', sql: fs.rea
 const serverUrl = process.env.DATABASE_URL;
 const where = [{ name: 'pglite', url: undefined as string | undefined }, ...(serverUrl ? [{ name: 'postgres', url: serverUrl }] : [])];
 
-function seedChange(edit: (yaml: string) => string = (y) => y): ChangeSpec {
-  const parsed = parseChangeFile(edit(fs.readFileSync(`${seedDir}changes/0001-contract-into-customer.yaml`, 'utf8')), 'changes/0001-contract-into-customer.yaml');
+function seedChange(edit: (yaml: string) => string = (y) => y, file = 'changes/0001-contract-into-customer.yaml'): ChangeSpec {
+  const parsed = parseChangeFile(edit(fs.readFileSync(`${seedDir}${file}`, 'utf8')), file);
   if (!parsed.ok) throw new Error(parsed.problems.map((p) => p.message).join('; '));
   return parsed.change;
 }
@@ -32,6 +32,14 @@ const dropOldColumnInExpand = (p: Plan): Plan => ({
   ...p,
   phases: p.phases.map((ph) => (ph.id !== 'expand' ? ph : { ...ph, forward: [...ph.forward, { id: 'expand.forward.drop-old', kind: 'sql', description: 'drop the old column', sql: 'ALTER TABLE support_contract DROP COLUMN IF EXISTS start_date', ddl: true }] })),
 });
+
+/** Replace the SQL of one step (by id) of a plan. */
+const withStepSql = (id: string, sql: string) => (p: Plan): Plan => ({
+  ...p,
+  phases: p.phases.map((ph) => ({ ...ph, forward: ph.forward.map((s) => (s.id === id && s.kind === 'sql' ? { ...s, sql } : s)), backward: ph.backward.map((s) => (s.id === id && s.kind === 'sql' ? { ...s, sql } : s)) })),
+});
+
+const renameChange = () => seedChange((y) => y, 'changes/0002-rename-company-name.yaml');
 
 describe.each(where)('rehearse on $name', ({ url }) => {
   it('the seed change: every cell of the matrix is clean, forward and backward, for both versions', async () => {
@@ -76,6 +84,46 @@ describe.each(where)('rehearse on $name', ({ url }) => {
     expect(f, JSON.stringify(r.failures.slice(0, 3))).toBeDefined();
     expect(f!.query).toContain('"start_date"');
     expect(f!.error).toMatch(/column "start_date" (of relation "support_contract" )?does not exist/);
+  });
+});
+
+describe.each(where)('rehearse catches a broken plan on $name', ({ url }) => {
+  it('a rename without a compatibility window (RENAME COLUMN in expand) fails at expand forward, naming the old version\'s query', async () => {
+    const r = await rehearseOn(url, { change: renameChange(), alterPlan: withStepSql('expand.forward.add-column', 'ALTER TABLE "support_customer" RENAME COLUMN "company_name" TO "organisation";') });
+    expect(r.ok).toBe(false);
+    const f = r.failures.find((x) => x.phase === 'expand' && x.direction === 'forward' && x.version === 'old' && x.check === 'queries');
+    expect(f, JSON.stringify(r.failures.slice(0, 3))).toBeDefined();
+    expect(f!.query).toContain('"company_name"');
+    expect(f!.error).toMatch(/column "company_name" (of relation "support_customer" )?does not exist/);
+  });
+
+  it('a rename without its sync trigger (nor the check that it exists) fails once the versions share the data', async () => {
+    const noTrigger = withStepSql('expand.forward.add-column', 'ALTER TABLE "support_customer" ADD COLUMN IF NOT EXISTS "organisation" text;');
+    const unchecked = (p: Plan): Plan => ({ ...p, phases: p.phases.map((ph) => ({ ...ph, verify: ph.verify.filter((v) => v.id !== 'trigger-exists') })) });
+    const r = await rehearseOn(url, { change: renameChange(), alterPlan: (p) => unchecked(noTrigger(p)) });
+    expect(r.ok).toBe(false);
+    // The old version's writes since expand never reached the new column: the backfill phase's parity names the rows.
+    const f = r.failures.find((x) => x.phase === 'backfill' && x.direction === 'forward' && x.check === 'parity');
+    expect(f, JSON.stringify(r.failures.slice(0, 3))).toBeDefined();
+    expect(f!.query).toContain('WHERE "organisation" IS DISTINCT FROM "company_name"');
+    expect(f!.error).toMatch(/mismatching rows/);
+    expect(r.cells.find((c) => c.phase === 'backfill' && c.direction === 'forward' && c.version === 'old')?.status).toBe('fail');
+  });
+
+  it('a contract that archives a table with its foreign keys fails: the new version cannot delete a customer that had a contract', async () => {
+    const archiveKeepingKeys = withStepSql('contract.forward.archive', 'CREATE SCHEMA IF NOT EXISTS "switchback_archive__0001-contract-into-customer";\nALTER TABLE "support_contract" SET SCHEMA "switchback_archive__0001-contract-into-customer";');
+    const scratch = await createScratchDatabase(url ? { url } : {});
+    let r: RehearsalResult;
+    try {
+      r = await rehearse({ db: scratch.db, schema, change: seedChange(), rows: 200, seed: 1, actor: 'test', settleOps: 40, alterPlan: archiveKeepingKeys });
+    } finally {
+      await scratch.dispose();
+    }
+    expect(r.ok).toBe(false);
+    const f = r.failures.find((x) => x.phase === 'contract' && x.direction === 'forward' && x.version === 'new' && x.check === 'queries');
+    expect(f, JSON.stringify(r.failures.slice(0, 3))).toBeDefined();
+    expect(f!.query).toMatch(/^DELETE FROM "support_customer"/);
+    expect(f!.error).toMatch(/violates foreign key constraint .* is not an application table/);
   });
 });
 

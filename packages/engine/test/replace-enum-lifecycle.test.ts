@@ -2,6 +2,7 @@ import { expect } from 'vitest';
 import { changeFrom, describeLifecycles, readBy, WriteLog, type LifecycleCase } from './intent-lifecycle.js';
 
 const S = 'desk';
+const NULL_TIER = '(no tier)';
 
 /** support_contract.tier as an enum becomes tier_id → contract_tier(id, name). */
 function enumCase(id: string): LifecycleCase {
@@ -20,7 +21,8 @@ params:
     id,
   );
   const written = new WriteLog();
-  const record = (rows: { id: string }[], tier: string) => written.record(rows[0]!.id, tier);
+  // A cleared tier is a value too (the row stays): logged as NULL_TIER, read back through COALESCE.
+  const record = (rows: { id: string }[], tier: string | null) => written.record(rows[0]!.id, tier ?? NULL_TIER);
   return {
     change,
     oldQueries: [`SELECT id, tier FROM ${S}.support_contract WHERE tier = 'gold' LIMIT 3`, `SELECT 'platinum'::${S}.tier_level`],
@@ -28,7 +30,9 @@ params:
     newQueriesFrom: 'expand',
     async oldWrite(db, n) {
       const tier = ['bronze', 'silver', 'gold', 'platinum'][n % 4]!;
-      record((await db.query<{ id: string }>(`UPDATE ${S}.support_contract SET tier = $2 WHERE id = $1 RETURNING id`, [1 + (n % 40), tier])).rows, tier);
+      // Now and then the old version clears the tier: tier_id must follow to NULL too.
+      const set = n % 5 === 4 ? null : tier;
+      record((await db.query<{ id: string }>(`UPDATE ${S}.support_contract SET tier = $2 WHERE id = $1 RETURNING id`, [1 + (n % 40), set])).rows, set);
       record((await db.query<{ id: string }>(`INSERT INTO ${S}.support_contract (customer_id, tier) VALUES ($1, $2) RETURNING id`, [1 + (n % 40), tier])).rows, tier);
     },
     // The new version writes tier_id only.
@@ -40,8 +44,8 @@ params:
     newWritesFrom: 'cut-off',
     async lost(db, shape) {
       const sql = shape === 'old'
-        ? `SELECT id, tier::text AS v FROM ${S}.support_contract WHERE id = ANY($1::int8[])`
-        : `SELECT c.id, l.name AS v FROM ${S}.support_contract c LEFT JOIN ${S}.contract_tier l ON l.id = c.tier_id WHERE c.id = ANY($1::int8[])`;
+        ? `SELECT id, COALESCE(tier::text, '${NULL_TIER}') AS v FROM ${S}.support_contract WHERE id = ANY($1::int8[])`
+        : `SELECT c.id, COALESCE(l.name, '${NULL_TIER}') AS v FROM ${S}.support_contract c LEFT JOIN ${S}.contract_tier l ON l.id = c.tier_id WHERE c.id = ANY($1::int8[])`;
       return written.lost(readBy(db, sql));
     },
     newHoldsFrom: 'backfill',

@@ -12,8 +12,14 @@ describe('drop-table plan', () => {
     expect(plan.phases.map((p) => p.id)).toEqual(['read-switch', 'cut-off', 'contract']);
     expect(plan.flags.map((f) => f.name)).toEqual(['StopReadingSupportContract']);
     const contract = plan.phases[2]!;
-    expect(contract.forward[0]).toMatchObject({ kind: 'sql', sql: 'CREATE SCHEMA IF NOT EXISTS "switchback_archive__0004-drop-contract";\nALTER TABLE "support_contract" SET SCHEMA "switchback_archive__0004-drop-contract";' });
-    expect(contract.backward[1]).toMatchObject({ kind: 'sql', sql: 'ALTER TABLE "switchback_archive__0004-drop-contract"."support_contract" SET SCHEMA "public";' });
+    const archive = contract.forward[0]!;
+    const restore = contract.backward[1]!;
+    expect(archive.kind === 'sql' && archive.sql).toMatch(/^CREATE SCHEMA IF NOT EXISTS "switchback_archive__0004-drop-contract";\n/);
+    expect(archive.kind === 'sql' && archive.sql).toMatch(/ALTER TABLE "support_contract" SET SCHEMA "switchback_archive__0004-drop-contract";$/);
+    // The archived table's foreign keys are kept aside and dropped, and come back NOT VALID on the way back.
+    expect(archive.kind === 'sql' && archive.sql).toContain(`EXECUTE format('ALTER TABLE "support_contract" DROP CONSTRAINT %I', k.name)`);
+    expect(restore.kind === 'sql' && restore.sql).toMatch(/^ALTER TABLE "switchback_archive__0004-drop-contract"."support_contract" SET SCHEMA "public";\n/);
+    expect(restore.kind === 'sql' && restore.sql).toContain(`ADD CONSTRAINT %I %s NOT VALID', k.name, k.def)`);
   });
 
   it('keeps a schema-qualified table in its own schema going back, and names the flag after the bare table', () => {

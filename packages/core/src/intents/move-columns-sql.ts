@@ -249,13 +249,43 @@ export function archiveSchema(m: Pick<MoveShape, 'change'>): string {
 export const bareName = (table: string) => (table.includes('.') ? table.slice(table.indexOf('.') + 1) : table);
 export const homeSchema = (table: string) => (table.includes('.') ? table.slice(0, table.indexOf('.')) : 'public');
 
-/** Move the source table out of the application's way, data and indexes intact. */
+/**
+ * Move the source table out of the application's way, data and indexes
+ * intact. Its own foreign keys are kept aside in the archive schema and
+ * dropped: an archived table must not stop the new version deleting the rows
+ * it referenced. The way back re-adds them NOT VALID, so rows whose parent the
+ * new version deleted meanwhile do not block the rollback, while every new
+ * write is checked again.
+ */
 export function archiveTableSql(m: Pick<MoveShape, 'change' | 'source'>): { forward: string; backward: string } {
   const A = ident(archiveSchema(m));
+  const keys = `${A}.${ident('switchback_foreign_keys')}`;
+  const bare = literal(bareName(m.source));
+  const restored = `${ident(homeSchema(m.source))}.${ident(bareName(m.source))}`;
   return {
     forward: `CREATE SCHEMA IF NOT EXISTS ${A};
+CREATE TABLE IF NOT EXISTS ${keys} (table_name text NOT NULL, constraint_name text NOT NULL, definition text NOT NULL, PRIMARY KEY (table_name, constraint_name));
+DO $archive$
+DECLARE k record;
+BEGIN
+  FOR k IN SELECT conname::text AS name, pg_get_constraintdef(oid) AS def FROM pg_constraint WHERE conrelid = ${literal(qualified(m.source))}::regclass AND contype = 'f' LOOP
+    INSERT INTO ${keys} VALUES (${bare}, k.name, regexp_replace(k.def, ' NOT VALID$', '')) ON CONFLICT DO NOTHING;
+    EXECUTE format('ALTER TABLE ${qualified(m.source).replace(/'/g, "''")} DROP CONSTRAINT %I', k.name);
+  END LOOP;
+END $archive$;
 ALTER TABLE ${qualified(m.source)} SET SCHEMA ${A};`,
-    backward: `ALTER TABLE ${A}.${ident(bareName(m.source))} SET SCHEMA ${ident(homeSchema(m.source))};`,
+    backward: `ALTER TABLE ${A}.${ident(bareName(m.source))} SET SCHEMA ${ident(homeSchema(m.source))};
+DO $archive$
+DECLARE k record;
+BEGIN
+  IF to_regclass(${literal(keys)}) IS NULL THEN RETURN; END IF;
+  FOR k IN SELECT constraint_name AS name, definition AS def FROM ${keys} WHERE table_name = ${bare} LOOP
+    IF NOT EXISTS (SELECT 1 FROM pg_constraint WHERE conrelid = ${literal(restored)}::regclass AND conname = k.name) THEN
+      EXECUTE format('ALTER TABLE ${restored.replace(/'/g, "''")} ADD CONSTRAINT %I %s NOT VALID', k.name, k.def);
+    END IF;
+  END LOOP;
+  DELETE FROM ${keys} WHERE table_name = ${bare};
+END $archive$;`,
   };
 }
 

@@ -87,7 +87,10 @@ function buildPlan(change: EnumChange, column: { name: string; type: string; def
   const createTrigger = `CREATE OR REPLACE FUNCTION switchback.${ident(trigger)}() RETURNS trigger LANGUAGE plpgsql AS $sync$
 BEGIN
   -- Whichever column a version wrote wins; the other follows. A label the lookup lacks (an enum value added since) is added.
-  IF NEW.${C} IS NOT NULL AND (TG_OP = 'INSERT' AND NEW.${F} IS NULL OR TG_OP = 'UPDATE' AND NEW.${C} IS DISTINCT FROM OLD.${C} AND NEW.${F} IS NOT DISTINCT FROM OLD.${F}) THEN
+  -- A version that clears the column clears the other too (an update to NULL is a write like any other).
+  IF TG_OP = 'UPDATE' AND NEW.${C} IS NULL AND OLD.${C} IS NOT NULL AND NEW.${F} IS NOT DISTINCT FROM OLD.${F} THEN
+    NEW.${F} := NULL;
+  ELSIF NEW.${C} IS NOT NULL AND (TG_OP = 'INSERT' AND NEW.${F} IS NULL OR TG_OP = 'UPDATE' AND NEW.${C} IS DISTINCT FROM OLD.${C} AND NEW.${F} IS NOT DISTINCT FROM OLD.${F}) THEN
     INSERT INTO ${L} (${LN}) VALUES (NEW.${C}::text) ON CONFLICT (${LN}) DO NOTHING;
     NEW.${F} := (SELECT ${LK} FROM ${L} WHERE ${LN} = NEW.${C}::text);
   ELSIF TG_OP = 'INSERT' AND NEW.${C} IS NULL OR TG_OP = 'UPDATE' AND NEW.${F} IS DISTINCT FROM OLD.${F} AND NEW.${C} IS NOT DISTINCT FROM OLD.${C} THEN

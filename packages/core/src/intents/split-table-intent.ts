@@ -192,7 +192,7 @@ function buildPlan(change: SplitChange, s: sql.SplitShape, allColumns: string[])
     flags: [{ name: flag, purpose: `read the ${rows} from ${p.into}` }],
     notes: [
       ...retireNotes({ what: `the ${rows}`, oldVersions: p.oldVersions }),
-      `foreign keys are not copied to ${p.into}, and rows other tables reference cannot leave ${p.table}: re-point such keys before contract.`,
+      `${p.into} gets the foreign keys of ${p.table}; keys of other tables that reference ${p.table} are not re-pointed, and rows they reference cannot leave it: re-point such keys before contract.`,
     ],
     shapes: {
       before: [{ table: p.table, columns: allColumns }],

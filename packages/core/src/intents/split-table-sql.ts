@@ -1,5 +1,5 @@
 import type { BackfillSpec, RangeChecksum } from '../plan/plan.js';
-import { ident, qualified } from '../util/sql.js';
+import { ident, literal, qualified } from '../util/sql.js';
 import { bounds, estimate, syncTriggerSql } from './move-columns-sql.js';
 
 /**
@@ -34,8 +34,19 @@ function upsert(s: SplitShape, target: string, select: string): string {
 }
 
 export function createTableSql(s: SplitShape): string {
-  // LIKE copies columns, defaults (so both tables draw keys from the same sequence), CHECKs and indexes.
-  return `CREATE TABLE IF NOT EXISTS ${qualified(s.into)} (LIKE ${qualified(s.table)} INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING INDEXES);`;
+  // LIKE copies columns, defaults (so both tables draw keys from the same sequence), CHECKs and indexes, but not
+  // foreign keys: those are copied after, while the table is empty (nothing to validate), so a row the new version
+  // writes is checked as one written to the source (whose copy the trigger makes would fail on them otherwise).
+  return `CREATE TABLE IF NOT EXISTS ${qualified(s.into)} (LIKE ${qualified(s.table)} INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING INDEXES);
+DO $copy$
+DECLARE k record;
+BEGIN
+  FOR k IN SELECT conname::text AS name, pg_get_constraintdef(oid) AS def FROM pg_constraint WHERE conrelid = ${literal(qualified(s.table))}::regclass AND contype = 'f' LOOP
+    IF NOT EXISTS (SELECT 1 FROM pg_constraint WHERE conrelid = ${literal(qualified(s.into))}::regclass AND conname = k.name) THEN
+      EXECUTE format('ALTER TABLE ${qualified(s.into).replace(/'/g, "''")} ADD CONSTRAINT %I %s', k.name, k.def);
+    END IF;
+  END LOOP;
+END $copy$;`;
 }
 
 /** On `table`: a row that holds `where` is upserted into `into`; one that stops holding it, or is deleted, leaves `into`. */

@@ -2,6 +2,7 @@ import type { Plan } from '@switchback/core';
 import { errorCode, type Db, type Queryable } from '../db/db.js';
 import { readCatalog, type Catalog, type CatalogTable } from './rehearsal-catalog.js';
 import { valueSql } from './generate-data.js';
+import { columnValue, hiddenReferrer, requiredColumns, tablesOf, type WorkloadShape } from './workload-columns.js';
 import { accessOf, columnsOf, type AppVersion, type State } from './rehearsal-schedule.js';
 import { linkKey, WriteLog, type WriteRecord } from './write-log.js';
 
@@ -27,6 +28,8 @@ export interface WorkloadOptions {
   seed: number;
   /** The state whose access the version follows now (the ledger's applied phase). */
   state: () => Promise<State>;
+  /** The tables before the change: a column the change adds to one is one the new code fills, never NULL. */
+  start: Catalog;
 }
 
 /**
@@ -50,9 +53,11 @@ export class AppWorkload {
   private loop?: Promise<void>;
   private running = false;
   private idle?: () => void;
+  private readonly shape: WorkloadShape;
 
   constructor(private readonly o: WorkloadOptions) {
     this.random = mulberry32(o.seed * 2 + (o.version === 'old' ? 0 : 1));
+    this.shape = { plan: o.plan, version: o.version, start: o.start, seed: o.seed };
     // Above every generated row, and apart per version.
     this.counter = 2 * o.rows + (o.version === 'old' ? 0 : 500_000_000);
   }
@@ -97,10 +102,11 @@ export class AppWorkload {
     try {
       const state = await this.o.state();
       const access = accessOf(this.o.plan, this.o.version, state);
-      this.writes = access.writes;
+      this.catalog ??= await readCatalog(this.o.db, { views: true });
+      const writes = tablesOf(this.catalog, access.writes);
+      this.writes = writes;
       const r = this.random();
-      const writes = access.writes;
-      if (r < 0.3 || !writes.length) await this.read(pick(access.reads, this.random));
+      if (r < 0.3 || !writes.length) await this.read(pick(tablesOf(this.catalog, access.reads), this.random));
       else if (r < 0.55) await this.insert(pick(writes, this.random));
       else if (r < 0.9) await this.update(pick(writes, this.random));
       else await this.delete(pick(writes, this.random));
@@ -116,9 +122,9 @@ export class AppWorkload {
   }
 
   private async table(name: string): Promise<CatalogTable | undefined> {
-    this.catalog ??= await readCatalog(this.o.db);
+    this.catalog ??= await readCatalog(this.o.db, { views: true });
     if (!this.catalog.has(name) || (columnsOf(this.o.plan, this.o.version, name) ?? []).some((c) => !this.catalog!.get(name)!.columns.some((x) => x.name === c))) {
-      this.catalog = await readCatalog(this.o.db);
+      this.catalog = await readCatalog(this.o.db, { views: true });
     }
     return this.catalog.get(name);
   }
@@ -135,8 +141,11 @@ export class AppWorkload {
       );
       this.log.record(records);
     } catch (e) {
-      if (tolerated.includes(errorCode(e) ?? '')) return;
-      this.failures.push({ version: this.o.version, edge: this.edge, operation, query: last, error: e instanceof Error ? e.message : String(e) });
+      const code = errorCode(e) ?? '';
+      const hidden = code === FOREIGN_KEY_VIOLATION ? hiddenReferrer(this.catalog, e) : undefined;
+      if (tolerated.includes(code) && !hidden) return;
+      const message = e instanceof Error ? e.message : String(e);
+      this.failures.push({ version: this.o.version, edge: this.edge, operation, query: last, error: hidden ? `${message} (${hidden} is not an application table: no version can delete its rows first)` : message });
     }
   }
 
@@ -195,13 +204,17 @@ export class AppWorkload {
    */
   private async insertRow(name: string, t: CatalogTable | undefined, run: (sql: string, params: unknown[]) => Promise<Record<string, string | null>[]>, records: WriteRecord[], written: boolean): Promise<Record<string, string | null>> {
     const known = written ? columnsOf(this.o.plan, this.o.version, name) : (columnsOf(this.o.plan, 'old', name) ?? columnsOf(this.o.plan, this.o.version, name));
-    const cols = t ? this.columns(t, known) : (known ?? []);
+    const cols = t ? [...this.columns(t, known), ...requiredColumns(this.shape, t, known)] : (known ?? []);
     const fkValues = new Map<string, string | null>();
     const params: unknown[] = [++this.counter];
     for (const fk of t?.foreignKeys ?? []) {
       if (!fk.columns.some((c) => cols.includes(c)) || fk.table === name) continue;
       const parent = await this.catalogTable(fk.table);
-      const row = await this.insertRow(fk.table, parent, run, records, false);
+      // A table the change creates and the version does not write is reference data the plan fills (a
+      // lookup): the app refers to one of its rows rather than inventing one.
+      const lookup = !this.o.start.has(fk.table) && !this.writes.includes(fk.table) && parent;
+      const picked = lookup ? (await run(`SELECT ${fk.references.map((c) => `${quote(c)}::text AS ${quote(c)}`).join(', ')} FROM ${parent.sql} ORDER BY ${fk.references.map(quote).join(', ')} LIMIT 1 OFFSET (SELECT floor($1::float8 * count(*))::bigint FROM ${parent.sql})`, [this.random()]))[0] : undefined;
+      const row = picked ?? (await this.insertRow(fk.table, parent, run, records, false));
       fk.columns.forEach((c, j) => fkValues.set(c, row[fk.references[j]!] ?? null));
     }
     const names: string[] = [];
@@ -213,14 +226,16 @@ export class AppWorkload {
       if (fkValues.has(c)) {
         params.push(fkValues.get(c));
         v = `$${params.length}::${col!.type}`;
-      } else v = col ? valueSql(t!, col, '$1::bigint', this.o.seed) : 'NULL';
+      } else v = col ? columnValue(this.shape, t!, col, '$1::bigint') : 'NULL';
       if (v === undefined) continue;
       raw.push(c);
       names.push(quote(c));
       exprs.push(v);
     }
     const returning = t ? [...new Set([...t.primaryKey, ...t.foreignKeys.flatMap((f) => f.columns), ...cols, ...this.referencedColumns(name)])] : cols;
-    const sql = `INSERT INTO ${t?.sql ?? quote(name)} (${names.join(', ')}) SELECT ${exprs.join(', ')} RETURNING ${returning.map((c) => `${quote(c)}::text AS ${quote(c)}`).join(', ')}`;
+    // Every value from a parent row: the row number is not needed, but its parameter must still have a type.
+    const unused = exprs.some((e) => /\$1\b/.test(e)) ? '' : ' WHERE $1::bigint IS NOT NULL';
+    const sql = `INSERT INTO ${t?.sql ?? quote(name)} (${names.join(', ')}) SELECT ${exprs.join(', ')}${unused} RETURNING ${returning.map((c) => `${quote(c)}::text AS ${quote(c)}`).join(', ')}`;
     const row = (await run(sql, params))[0]!;
     if (t) {
       const record = this.recordOf(t, row, raw.filter((c) => !t.primaryKey.includes(c)), sql, false);
@@ -325,7 +340,7 @@ export class AppWorkload {
     const written: string[] = [];
     for (const c of cols) {
       const col = t.columns.find((x) => x.name === c);
-      const v = col ? valueSql(t, col, '$1::bigint', this.o.seed) : 'NULL';
+      const v = col ? columnValue(this.shape, t, col, '$1::bigint') : 'NULL';
       if (v === undefined) continue;
       sets.push(`${quote(c)} = ${v}`);
       written.push(c);
@@ -356,8 +371,9 @@ export class AppWorkload {
     const where = t.primaryKey.map((c, j) => `${quote(c)}::text = $${j + 1}`).join(' AND ');
     const returning = [...new Set([...t.primaryKey, ...t.foreignKeys.flatMap((f) => f.columns)])];
     const sql = `DELETE FROM ${t.sql} WHERE ${where} RETURNING ${returning.map((c) => `${quote(c)}::text AS ${quote(c)}`).join(', ')}`;
-    // A row other rows still reference cannot be deleted (an archived table keeps its foreign keys too):
-    // the app is told so by the foreign key, as it would be in production, and that is not a failure.
+    // A row that rows of a live application table still reference cannot be deleted: the app is told so by
+    // the foreign key, as in production, and can delete those rows first. A refusal by a table out of the
+    // application's way (archived by contract) is a failure: no version can see, let alone clear, those rows.
     await this.attempt(`delete ${name}`, [FOREIGN_KEY_VIOLATION], async (_tx, run) => {
       const rows = await run(sql, params);
       if (rows.length) this.owned.set(name, (this.owned.get(name) ?? []).filter((k) => t.primaryKey.some((c) => k[c] !== key[c])));

@@ -15,7 +15,7 @@ const literal = (s: string) => `'${s.replace(/'/g, "''")}'`;
  * Undefined when the database should fill it (serial, identity, generated).
  * The workloads use the same expressions, so what they write is valid too.
  */
-export function valueSql(table: CatalogTable, col: CatalogColumn, i: string, seed: number): string | undefined {
+export function valueSql(table: CatalogTable, col: CatalogColumn, i: string, seed: number, o: { notNull?: boolean } = {}): string | undefined {
   if (col.auto) return undefined;
   const idx = table.columns.indexOf(col);
   const h = `(((${i}) * 2654435761 + ${(seed * 7919 + idx * 104729) % 1_000_003}) % 1000003)`;
@@ -27,8 +27,8 @@ export function valueSql(table: CatalogTable, col: CatalogColumn, i: string, see
     if (col.default !== null) return undefined;
     throw new UnsupportedColumnTypeError(table.name, col.name, col.type);
   }
-  // Some NULLs in every nullable column, so NULL handling is exercised too.
-  if (col.nullable && !unique) return `CASE WHEN ((${i}) * 31 + ${idx}) % 10 = 0 THEN NULL ELSE ${expr} END`;
+  // Some NULLs in every nullable column, so NULL handling is exercised too (unless the app never writes NULL there).
+  if (col.nullable && !unique && !o.notNull) return `CASE WHEN ((${i}) * 31 + ${idx}) % 10 = 0 THEN NULL ELSE ${expr} END`;
   return expr;
 }
 

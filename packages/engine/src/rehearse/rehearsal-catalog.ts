@@ -16,6 +16,8 @@ export interface CatalogTable {
   foreignKeys: CatalogForeignKey[];
   /** Column sets under a UNIQUE constraint or unique index (the primary key excluded). */
   unique: string[][];
+  /** For a view over one table: that table. */
+  view?: string;
 }
 
 export interface CatalogColumn {
@@ -28,7 +30,7 @@ export interface CatalogColumn {
   default: string | null;
   /** Filled by the database: identity, generated, or a sequence default. */
   auto: boolean;
-  /** Values allowed by a simple `CHECK (col IN (...))`, when there is one. */
+  /** Values allowed by a simple `CHECK (col IN (...))`, or an enum's values. */
   allowed?: string[];
 }
 
@@ -42,8 +44,13 @@ export type Catalog = Map<string, CatalogTable>;
 
 const quote = (s: string) => `"${s.replace(/"/g, '""')}"`;
 
-/** Read every application table (the schemas readSchema reads). */
-export async function readCatalog(db: Queryable): Promise<Catalog> {
+/**
+ * Read every application table (the schemas readSchema reads). With
+ * `views`, also each view over one table (a compatibility view, as a rename
+ * leaves behind), described by the columns, keys and constraints of its
+ * table that it shows: an app writes through such a view as through the table.
+ */
+export async function readCatalog(db: Queryable, o: { views?: boolean } = {}): Promise<Catalog> {
   const appSchemas = `n.nspname NOT IN ('pg_catalog', 'information_schema', 'switchback') AND n.nspname NOT LIKE 'switchback\\_archive%' AND n.nspname NOT LIKE 'pg\\_%'`;
   const { rows: cols } = await db.query<{ schema: string; table: string; column: string; type: string; category: string; notnull: boolean; def: string | null; auto: boolean; pk: boolean }>(`
 SELECT n.nspname AS schema, c.relname AS table, a.attname AS column, format_type(a.atttypid, a.atttypmod) AS type,
@@ -95,7 +102,42 @@ SELECT n.nspname, c.relname, 'u', ARRAY(SELECT a.attname::text FROM unnest(i.ind
       if (allowed && col) col.allowed = allowed;
     }
   }
+  // An enum column's values, as of this reading: the workloads of a change that adds one keep to the values before.
+  const { rows: enums } = await db.query<{ type: string; labels: string[] }>(`SELECT format_type(e.enumtypid, NULL) AS type, array_agg(e.enumlabel::text ORDER BY e.enumsortorder) AS labels FROM pg_enum e GROUP BY e.enumtypid`);
+  const labels = new Map(enums.map((e) => [e.type, e.labels]));
+  for (const t of catalog.values()) for (const c of t.columns) if (c.category === 'E' && !c.allowed) c.allowed = labels.get(c.type);
+  if (o.views) await addViews(db, catalog, appSchemas, key);
   return catalog;
+}
+
+async function addViews(db: Queryable, catalog: Catalog, appSchemas: string, key: (schema: string, table: string) => string): Promise<void> {
+  const { rows } = await db.query<{ schema: string; view: string; base_schema: string; base: string; columns: string[] }>(`
+SELECT n.nspname AS schema, v.relname AS view, min(bn.nspname) AS base_schema, min(b.relname) AS base,
+       ARRAY(SELECT a.attname::text FROM pg_attribute a WHERE a.attrelid = v.oid AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum) AS columns
+  FROM pg_class v
+  JOIN pg_namespace n ON n.oid = v.relnamespace
+  JOIN pg_rewrite r ON r.ev_class = v.oid
+  JOIN pg_depend d ON d.classid = 'pg_rewrite'::regclass AND d.objid = r.oid AND d.refclassid = 'pg_class'::regclass AND d.refobjid <> v.oid
+  JOIN pg_class b ON b.oid = d.refobjid AND b.relkind IN ('r', 'p')
+  JOIN pg_namespace bn ON bn.oid = b.relnamespace
+ WHERE v.relkind = 'v' AND ${appSchemas}
+ GROUP BY n.nspname, v.relname, v.oid
+HAVING count(DISTINCT b.oid) = 1`);
+  for (const r of rows) {
+    const base = catalog.get(key(r.base_schema, r.base));
+    if (!base || !r.columns.every((c) => base.columns.some((x) => x.name === c))) continue;
+    const shown = (cs: string[]) => cs.every((c) => r.columns.includes(c));
+    const name = key(r.schema, r.view);
+    catalog.set(name, {
+      name,
+      sql: r.schema === 'public' ? quote(r.view) : `${quote(r.schema)}.${quote(r.view)}`,
+      columns: r.columns.map((c) => base.columns.find((x) => x.name === c)!),
+      primaryKey: shown(base.primaryKey) ? base.primaryKey : [],
+      foreignKeys: base.foreignKeys.filter((f) => shown(f.columns)),
+      unique: base.unique.filter(shown),
+      view: base.name,
+    });
+  }
 }
 
 /**

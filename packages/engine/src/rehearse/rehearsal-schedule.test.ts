@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { planChange, parseChangeFile, type Plan } from '@switchback/core';
-import { accessOf, cellApplies, edgeTarget, mayRun, rehearsalSchedule, versionWindows } from './rehearsal-schedule.js';
+import { accessOf, cellApplies, columnsOf, edgeTarget, mayRun, notNullOf, rehearsalSchedule, shapeColumn, versionWindows } from './rehearsal-schedule.js';
 import { allowedValues } from './rehearsal-catalog.js';
 
 const seedPlan = (): Plan => {
@@ -46,6 +46,42 @@ describe('version windows', () => {
     expect(accessOf(plan, 'old', 4)).toEqual({ writes: ['support_contract'], reads: ['support_contract'] });
     expect(accessOf(plan, 'new', 3)).toEqual({ writes: ['support_contract'], reads: ['support_customer'] });
     expect(accessOf(plan, 'new', 4).writes).toEqual(['support_customer']);
+  });
+
+  it('keeps the old version to the tables of the shape before, and a phase without access to the version\'s shape', () => {
+    const base = seedPlan();
+    const phase = base.phases[0]!;
+    const renamed: Plan = {
+      ...base,
+      shapes: { before: [{ table: 'support_contract', columns: ['id'] }], after: [{ table: 'service_agreement', columns: ['id'] }], joins: [] },
+      phases: [{ ...phase, access: { writes: [{ table: 'service_agreement' }], reads: [{ table: 'service_agreement' }] } }],
+    };
+    expect(accessOf(renamed, 'old', 0)).toEqual({ writes: ['support_contract'], reads: ['support_contract'] });
+    expect(accessOf(renamed, 'new', 0)).toEqual({ writes: ['service_agreement'], reads: ['service_agreement'] });
+    const dropped: Plan = { ...renamed, shapes: { ...renamed.shapes, after: [] }, phases: [{ ...phase, access: { writes: [], reads: [] } }] };
+    expect(accessOf(dropped, 'new', 0)).toEqual({ writes: [], reads: [] });
+  });
+});
+
+describe('shape columns', () => {
+  it.each([
+    ['id', { name: 'id', notNull: false }],
+    ['id bigint', { name: 'id', notNull: false }],
+    ['customer_id NOT NULL', { name: 'customer_id', notNull: true }],
+    ['"Mixed Case" text not null', { name: 'Mixed Case', notNull: true }],
+    ['unique (email)', undefined],
+    ['index support_ticket_open_by_customer', undefined],
+    ['(expression)', undefined],
+  ])('%s', (entry, expected) => {
+    expect(shapeColumn(entry)).toEqual(expected);
+  });
+
+  it('columnsOf and notNullOf read the annotated shape', () => {
+    const plan: Plan = { ...seedPlan(), shapes: { before: [{ table: 't', columns: ['id integer', 'c'] }], after: [{ table: 't', columns: ['id bigint', 'c NOT NULL', 'unique (c)'] }], joins: [] } };
+    expect(columnsOf(plan, 'old', 't')).toEqual(['id', 'c']);
+    expect(columnsOf(plan, 'new', 't')).toEqual(['id', 'c']);
+    expect(notNullOf(plan, 'new', 't')).toEqual(['c']);
+    expect(notNullOf(plan, 'old', 't')).toEqual([]);
   });
 });
 

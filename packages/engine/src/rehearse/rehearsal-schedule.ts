@@ -79,24 +79,49 @@ export function cellApplies(w: Windows, e: Edge, v: AppVersion): boolean {
 
 /**
  * What a version touches in a state. The old version keeps the access of the
- * start (the first phase's, before any switch) and the shape before; the new
- * version follows the access of the applied phase with the shape after.
- * Tables written only by a trigger or marked stopped are not app writes.
+ * start (the first phase's, before any switch) limited to the tables of the
+ * shape before (a table the change creates or renames to is not the old
+ * code's), and the shape before; the new version follows the access of the
+ * applied phase with the shape after. Tables written only by a trigger or
+ * marked stopped are not app writes. A phase that lists no access at all
+ * falls back to the version's shape (after a drop-table, nothing).
  */
 export function accessOf(plan: Plan, v: AppVersion, s: State): { writes: string[]; reads: string[] } {
   const phase = plan.phases[v === 'old' ? 0 : Math.max(0, s)];
-  const shape = v === 'old' ? plan.shapes.before : plan.shapes.after.length ? plan.shapes.after : plan.shapes.before;
+  const shape = v === 'old' ? plan.shapes.before : plan.shapes.after;
   const fallback = shape.map((t) => t.table);
+  const mine = (a: { table: string }) => v === 'new' || !plan.shapes.before.length || plan.shapes.before.some((t) => t.table === a.table);
   const access: Access | undefined = phase?.access;
-  const writes = access ? access.writes.filter((a) => a.via !== 'trigger' && !a.stopped).map((a) => a.table) : fallback;
-  const reads = access ? access.reads.map((a) => a.table) : fallback;
-  return { writes: unique(writes.length ? writes : fallback), reads: unique(reads.length ? reads : fallback) };
+  const writes = access ? access.writes.filter((a) => a.via !== 'trigger' && !a.stopped && mine(a)).map((a) => a.table) : [];
+  const reads = access ? access.reads.filter(mine).map((a) => a.table) : [];
+  if (!writes.length && !reads.length) return { writes: unique(fallback), reads: unique(fallback) };
+  return { writes: unique(writes), reads: unique(reads.length ? reads : fallback) };
+}
+
+/** A column of a shape as plans draw it: `id`, `id bigint`, `customer_id NOT NULL`; `unique (email)` or `index x` are not columns. */
+export function shapeColumn(entry: string): { name: string; notNull: boolean } | undefined {
+  const m = /^("(?:[^"]|"")+"|[A-Za-z_][A-Za-z0-9_$]*)(?:\s+(.*))?$/s.exec(entry.trim());
+  if (!m) return undefined;
+  const rest = m[2] ?? '';
+  if (rest && (rest.startsWith('(') || /^(unique|index|check|constraint|foreign|primary|exclude)$/i.test(m[1]!))) return undefined;
+  const name = m[1]!.startsWith('"') ? m[1]!.slice(1, -1).replace(/""/g, '"') : m[1]!;
+  return { name, notNull: /\bnot\s+null\b/i.test(rest) };
+}
+
+function shapeOf(plan: Plan, v: AppVersion, table: string): { name: string; notNull: boolean }[] | undefined {
+  const find = (shape: Plan['shapes']['before']) => shape.find((t) => t.table === table)?.columns;
+  const entries = v === 'old' ? find(plan.shapes.before) : (find(plan.shapes.after) ?? find(plan.shapes.before));
+  return entries?.flatMap((e) => shapeColumn(e) ?? []);
 }
 
 /** The columns a version uses in a table: the shape before (old) or after (new), else none known. */
 export function columnsOf(plan: Plan, v: AppVersion, table: string): string[] | undefined {
-  const find = (shape: Plan['shapes']['before']) => shape.find((t) => t.table === table)?.columns;
-  return v === 'old' ? find(plan.shapes.before) : (find(plan.shapes.after) ?? find(plan.shapes.before));
+  return shapeOf(plan, v, table)?.map((c) => c.name);
+}
+
+/** Columns the version's shape marks NOT NULL (a constraint the change adds: the version never writes NULL there). */
+export function notNullOf(plan: Plan, v: AppVersion, table: string): string[] {
+  return (shapeOf(plan, v, table) ?? []).filter((c) => c.notNull).map((c) => c.name);
 }
 
 function unique(xs: string[]): string[] {

@@ -154,7 +154,7 @@ export async function rehearse(o: RehearseOptions): Promise<RehearsalResult> {
     const { rows } = await db.query<{ p: string | null }>('SELECT applied_phase AS p FROM switchback.changes WHERE id = $1', [plan.change]);
     return rows[0]?.p ? ids.indexOf(rows[0].p as PhaseId) : -1;
   };
-  const workloads = Object.fromEntries(APP_VERSIONS.map((v) => [v, new AppWorkload({ db, plan, version: v, rows: o.rows, seed: o.seed, state })])) as Record<AppVersion, AppWorkload>;
+  const workloads = Object.fromEntries(APP_VERSIONS.map((v) => [v, new AppWorkload({ db, plan, version: v, rows: o.rows, seed: o.seed, state, start: catalog })])) as Record<AppVersion, AppWorkload>;
   const settleOps = o.settleOps ?? DEFAULT_SETTLE_OPS;
   for (const wl of Object.values(workloads)) wl.start();
   try {
@@ -239,7 +239,7 @@ interface EdgeContext {
 
 async function checkEdge(c: EdgeContext): Promise<void> {
   const { db, plan, edge } = c;
-  const catalog = await readCatalog(db);
+  const catalog = await readCatalog(db, { views: true });
   const parity: { query: string; error: string }[] = [];
   for (const v of c.to >= 0 ? plan.phases[c.to]!.verify : []) {
     const r = await runVerification(db, v);
