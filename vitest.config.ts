@@ -20,6 +20,10 @@ export default defineConfig({
   },
   test: {
     include: ['packages/*/src/**/*.test.ts', 'packages/*/test/**/*.test.ts', 'examples/*/src/**/*.test.ts', 'examples/*/test/**/*.test.ts'],
+    // Most test time is spent waiting on a database (the server, or PGlite's
+    // file system), not on a core: more workers than vitest's default of
+    // cores − 1 (one worker on a 2-core CI machine) keep both cores busy.
+    maxWorkers: 3,
     testTimeout: 60_000,
     hookTimeout: 120_000,
     globalSetup: ['./test-support/global-setup.ts'],

@@ -86,8 +86,9 @@ export async function runWatcher(db: Db, o: WatcherOptions): Promise<WatchReport
               if (leading) {
                 report.led = true;
                 memory.clear();
-                log(`leading the watch as ${o.holder}`);
+                // Recorded before it is said, so whoever reads the log finds the event in the ledger.
                 await record(db, { change: null, actor: o.actor, action: 'watch.leader', outcome: 'info', evidence: { holder: o.holder } }, clock.now());
+                log(`leading the watch as ${o.holder}`);
                 await o.notifier?.notify({ level: 'info', title: `${o.holder} leads the watch`, lines: [] });
               } else if (o.once) {
                 report.leader = await currentLeader(db);
