@@ -23,6 +23,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { seededRandom } from '@switchback/core';
 import { median } from './stats.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -46,17 +47,8 @@ const TABLES = Number(process.env.BENCH_CHECK_TABLES ?? 500);
 const RUNS = Number(process.env.BENCH_CHECK_RUNS ?? 3);
 const TARGET_S = 2;
 
-/** mulberry32: a small seeded PRNG, so the generated files never change. */
-function rng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Seeded, so the generated files never change. */
+const rng = seededRandom;
 
 const TYPES = ['integer', 'bigint', 'text', 'varchar(64)', 'boolean', 'timestamptz', 'numeric(12,2)', 'date', 'jsonb', 'uuid'];
 

@@ -12,6 +12,9 @@ import { parseChangeFile, type ChangeSpec } from '@switchback/core';
 import type { Db, Queryable } from '@switchback/engine';
 import { schemaSql, seedSql, tables, type Workload } from '@switchback/example-support-desk';
 
+/** Seeded, so workloads pick the same operations every run. */
+export { seededRandom } from '@switchback/core';
+
 /** The built CLI; tests that spawn it need `npx tsc -b` first. */
 export const CLI_BIN = fileURLToPath(new URL('../packages/cli/dist/bin.js', import.meta.url));
 
@@ -198,18 +201,6 @@ export async function runCli(args: string[], target: { url?: string; dataDir?: s
   const run = startCli(args, target);
   const { code } = await run.exited;
   return { code, output: run.output() };
-}
-
-/** A small deterministic PRNG (mulberry32), so workloads pick the same operations every run. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));

@@ -40,3 +40,4 @@ export { classifySignal, termMatches, type SignalClass, type Polarity } from './
 export { changeTerms } from './signals/change-terms.js';
 export { describeImportProblem, parseCsv, parseSignalExport, signalsFromRecords, type SignalInput, type ImportProblem, type ImportResult } from './signals/signal-import.js';
 export { dashboardsFor, type Dashboards, type DashboardQuery } from './dashboards/dashboards.js';
+export { seededRandom } from './util/seeded-random.js';

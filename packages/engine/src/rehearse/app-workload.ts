@@ -1,4 +1,4 @@
-import type { Plan } from '@switchback/core';
+import { seededRandom, type Plan } from '@switchback/core';
 import { errorCode, type Db, type Queryable } from '../db/db.js';
 import { readCatalog, type Catalog, type CatalogTable } from './rehearsal-catalog.js';
 import { valueSql } from './generate-data.js';
@@ -56,7 +56,7 @@ export class AppWorkload {
   private readonly shape: WorkloadShape;
 
   constructor(private readonly o: WorkloadOptions) {
-    this.random = mulberry32(o.seed * 2 + (o.version === 'old' ? 0 : 1));
+    this.random = seededRandom(o.seed * 2 + (o.version === 'old' ? 0 : 1));
     this.shape = { plan: o.plan, version: o.version, start: o.start, seed: o.seed };
     // Above every generated row, and apart per version.
     this.counter = 2 * o.rows + (o.version === 'old' ? 0 : 500_000_000);
@@ -387,16 +387,4 @@ export class AppWorkload {
 
 function pick<T>(xs: T[], random: () => number): T | undefined {
   return xs.length ? xs[Math.floor(random() * xs.length)] : undefined;
-}
-
-/** A small seeded PRNG, so a rehearsal with the same seed makes the same choices. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
