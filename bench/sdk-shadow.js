@@ -1,32 +1,43 @@
 /**
  * What 1% shadow sampling adds to a read: a primary-key SELECT of a
- * customer's contract details, called directly (the baseline) and through
- * Migration.read in the shadow stage (read-switch applied, read flag off),
- * which returns the old shape and, for 1 read in 100, also reads the new
- * shape at the same time and compares. The two alternate in slices of 100
- * reads (so each slice through the helper holds exactly one compared read),
- * which exposes both to the same load on a busy machine.
+ * customer's contract details over a pg.Pool, called directly (the baseline)
+ * and through Migration.read in the shadow stage (read-switch applied, read
+ * flag off), which returns the old shape and, for 1 read in 100, also reads
+ * the new shape and compares (off the request's path). Both arms use the same
+ * pool (2 connections: one for the returned read, one for a compared read's
+ * other side).
  *
- * The figure is the mean latency through the helper over the direct mean,
- * minus 1, after setting aside on both sides the reads slower than
- * STALL_FACTOR times the direct median: on a loaded machine those are the
- * process waiting for a core (a few ms, at random, to either side), and a
- * handful of them outweigh thousands of 60 µs reads. A compared read runs
- * its two queries at once and stays far below that bound, so the sampling's
- * cost is kept. The stalls set aside are counted per side, and the mean
- * without setting anything aside is printed too.
+ * Each round runs three blocks of BLOCK reads on the same customers: direct,
+ * through the helper, and direct again, in one of the six orders in turn, so
+ * all three see the same load. A round's figure is its helper mean over its
+ * direct mean (both capped, see below), minus 1; the result is the median
+ * over rounds, printed with a 95% confidence interval for that median and the
+ * quartiles and extremes of the per-round figures. The second direct block,
+ * taken as a third arm against the first, gives the same figures for two
+ * identical arms: the method's noise floor, printed beside them.
+ *
+ * In the means, a read slower than CAP_FACTOR times the direct median
+ * counts as that bound: on a loaded machine such reads are mostly the process
+ * waiting for a core (a few ms, at random, to any arm), and one of them would
+ * outweigh hundreds of 60 µs reads. Capped rather than dropped, an arm that
+ * is slow more often still pays for it (the read after a compared one, whose
+ * other side still runs, is often slower). How many reads were capped per arm
+ * is printed, and so is the pooled figure without any cap.
  */
 import { Migration } from '@switchback/sdk';
-import { median } from './stats.js';
+import { median, percentile } from './stats.js';
 
 const ROWS = 10_000;
 const SAMPLE_EVERY = 100;
-const READS_PER_SLICE = SAMPLE_EVERY;
-const PAIRS = 10;
-const STALL_FACTOR = 20;
+/** Reads per block: a multiple of SAMPLE_EVERY, so every helper block holds the same number of compared reads. */
+const BLOCK = 3 * SAMPLE_EVERY;
+const CAP_FACTOR = 5;
+const POOL_SIZE = 2;
 const CHANGE = 'bench-shadow-read';
 const READ_FLAG = 'BenchReadFromCustomer';
 const DUAL_WRITE_FLAG = 'BenchDualWriteCustomer';
+const ARMS = ['direct', 'helper', 'again'];
+const ORDERS = [[0, 1, 2], [1, 2, 0], [2, 0, 1], [0, 2, 1], [2, 1, 0], [1, 0, 2]].map((o) => o.map((i) => ARMS[i]));
 
 const SETUP = `
 CREATE TABLE bench_contract (customer_id integer PRIMARY KEY, tier text NOT NULL, end_date date);
@@ -39,73 +50,94 @@ INSERT INTO switchback.changes (id, intent, title, sync, spec, plan, plan_hash, 
   VALUES ('${CHANGE}', 'move-columns', 'bench: contract details onto the customer', 'app', '{}', '{}', 'bench', 'read-switch');
 INSERT INTO switchback.flags (name, enabled, rollout_bps, change_id) VALUES ('${READ_FLAG}', true, 0, '${CHANGE}'), ('${DUAL_WRITE_FLAG}', true, 10000, '${CHANGE}');`;
 
-/**
- * Reads one slice of customers from `offset` on (spread over the table),
- * pushing each read's milliseconds to `into`, or, for the first read (the one
- * the helper compares: its counter is at a multiple of 100 there), to `first`.
- */
-async function slice(read, offset, into, first = into) {
-  for (let i = 0; i < READS_PER_SLICE; i++) {
+/** BLOCK reads of customers from `offset` on (spread over the table): each read's milliseconds. */
+async function block(read, offset) {
+  const times = new Float64Array(BLOCK);
+  for (let i = 0; i < BLOCK; i++) {
     const t0 = performance.now();
     await read(1 + ((offset + i) * 7_919) % ROWS);
-    (i === 0 ? first : into).push(performance.now() - t0);
+    times[i] = performance.now() - t0;
   }
+  return times;
 }
 
-/** One round: PAIRS alternating pairs of slices (direct, through the helper) on the same customers. */
-async function round(direct, helped, r, into) {
-  for (let p = 0; p < PAIRS; p++) {
-    const offset = (r * PAIRS + p) * READS_PER_SLICE;
-    if ((r + p) % 2 === 0) {
-      await slice(direct, offset, into.direct);
-      await slice(helped, offset, into.helped, into.compared);
-    } else {
-      await slice(helped, offset, into.helped, into.compared);
-      await slice(direct, offset, into.direct);
-    }
-  }
+/** Round `r`: one block per arm, in the round's order, on the same customers. */
+async function round(reads, r) {
+  const result = {};
+  for (const arm of ORDERS[r % ORDERS.length]) result[arm] = await block(reads[arm], r * BLOCK);
+  return result;
 }
 
-const sum = (xs) => xs.reduce((a, b) => a + b, 0);
-const mean = (xs) => sum(xs) / xs.length;
+const pct = (ratio) => ((ratio - 1) * 100).toFixed(2);
+
+/**
+ * A distribution-free 95% confidence interval for the median of ascending
+ * `sorted`: the order statistics n/2 ± 0.98·√n (the normal approximation to
+ * the binomial), so it holds whatever the shape of the per-round figures.
+ */
+function medianInterval(sorted) {
+  const n = sorted.length;
+  const half = 0.98 * Math.sqrt(n);
+  return [sorted[Math.max(0, Math.floor(n / 2 - half) - 1)], sorted[Math.min(n - 1, Math.ceil(n / 2 + half) - 1)]];
+}
+
+/** The mean of `xs` with every value above `bound` counted as `bound`. */
+function cappedMean(xs, bound) {
+  let sum = 0;
+  for (const x of xs) sum += Math.min(x, bound);
+  return sum / xs.length;
+}
+
+/** The per-round figures of `arm` (its capped mean over the direct one), ascending. */
+const perRound = (rounds, arm, bound) => Float64Array.from(rounds, (r) => cappedMean(r[arm], bound) / cappedMean(r.direct, bound)).sort();
 
 export async function runShadowBench(target, flags, print, { rounds }) {
   await target.db.exec(SETUP);
   await flags.refresh();
-  // Two connections, so a compared read runs both sides at once, as an app's pool would.
-  const sql = target.sql(2);
+  const sql = target.sql(POOL_SIZE);
   const oldRead = async (id) => (await sql.query('SELECT tier, end_date::text AS end_date FROM bench_contract WHERE customer_id = $1', [id])).rows[0];
   const newRead = async (id) => (await sql.query('SELECT tier, end_date::text AS end_date FROM bench_customer WHERE id = $1', [id])).rows[0];
   const migration = new Migration({ flags, change: CHANGE, sync: 'app', readFlag: READ_FLAG, dualWriteFlag: DUAL_WRITE_FLAG, sampleEvery: SAMPLE_EVERY });
   if (migration.stage({ key: '1' }) !== 'shadow') throw new Error(`the helper is in stage ${migration.stage({ key: '1' })}, not shadow`);
-  const direct = (id) => oldRead(id);
-  const helped = (id) => migration.read({ key: String(id) }, { old: () => oldRead(id), new: () => newRead(id) });
+  const reads = {
+    direct: oldRead,
+    helper: (id) => migration.read({ key: String(id) }, { old: () => oldRead(id), new: () => newRead(id) }),
+    again: oldRead,
+  };
 
-  print(`# shadow read: ${rounds} rounds of ${PAIRS} pairs of ${READS_PER_SLICE} primary-key reads (direct, through the helper), comparing 1 in ${SAMPLE_EVERY}`);
-  await round(direct, helped, 0, { direct: [], helped: [], compared: [] }); // warm-up
-  const reads = { direct: [], helped: [], compared: [] };
-  for (let r = 1; r <= rounds; r++) await round(direct, helped, r, reads);
+  print(`# shadow read: ${rounds} rounds of 3 blocks of ${BLOCK} primary-key reads (direct, through the helper, direct again; order rotating), comparing 1 in ${SAMPLE_EVERY}, one pg.Pool of ${POOL_SIZE}`);
+  for (let w = 0; w < ORDERS.length; w++) await round(reads, w); // warm-up: connections, plans, JIT
+  const measured = [];
+  for (let r = 0; r < rounds; r++) measured.push(await round(reads, r));
+  await migration.settled();
   const c = migration.counters();
   if (c.mismatches !== 0 || c.newSideErrors !== 0) throw new Error(`the shadow reads disagreed or failed: ${c.mismatches} mismatches, ${c.newSideErrors} errors`);
-  // The warm-up round compared PAIRS reads too.
-  if (c.shadowCompares !== reads.compared.length + PAIRS) throw new Error(`expected one compared read per slice of ${READS_PER_SLICE}, got ${c.shadowCompares} for ${reads.compared.length + PAIRS} slices`);
-  const bound = STALL_FACTOR * median(reads.direct);
-  const keep = (xs) => xs.filter((t) => t <= bound);
-  const kept = { direct: keep(reads.direct), helped: keep(reads.helped), compared: keep(reads.compared) };
-  const helperAll = [...kept.helped, ...kept.compared];
-  const overheadPct = (mean(helperAll) / mean(kept.direct) - 1) * 100;
+  const helperBlocks = rounds + ORDERS.length;
+  if (c.shadowCompares + c.comparesSkipped !== helperBlocks * (BLOCK / SAMPLE_EVERY)) throw new Error(`expected ${BLOCK / SAMPLE_EVERY} sampled reads per helper block, got ${c.shadowCompares + c.comparesSkipped} over ${helperBlocks} blocks`);
+
+  const all = Object.fromEntries(ARMS.map((arm) => [arm, measured.flatMap((r) => [...r[arm]])]));
+  const bound = CAP_FACTOR * median(all.direct);
+  const helper = perRound(measured, 'helper', bound);
+  const again = perRound(measured, 'again', bound);
+  const overheadPct = (percentile(helper, 50) - 1) * 100;
+  const spread = (name, ratios) => {
+    const [lo, hi] = medianInterval(ratios);
+    print(`${name}_median_ci95_pct=${pct(lo)} ${pct(hi)}`);
+    print(`${name}_rounds_pct=p25 ${pct(percentile(ratios, 25))} p75 ${pct(percentile(ratios, 75))} min ${pct(ratios[0])} max ${pct(ratios[ratios.length - 1])}`);
+  };
+
   print(`shadow_reads=${c.reads}`);
   print(`shadow_compares=${c.shadowCompares}`);
-  print(`read_direct_p50_ms=${median(reads.direct).toFixed(4)}`);
-  print(`read_helper_p50_ms=${median(reads.helped).toFixed(4)}`);
-  print(`read_stall_bound_ms=${bound.toFixed(3)}`);
-  print(`read_direct_stalls=${reads.direct.length - kept.direct.length}`);
-  print(`read_helper_stalls=${reads.helped.length + reads.compared.length - helperAll.length}`);
-  print(`read_direct_mean_ms=${mean(kept.direct).toFixed(4)}`);
-  print(`read_helper_mean_ms=${mean(helperAll).toFixed(4)}`);
-  print(`read_helper_uncompared_mean_ms=${mean(kept.helped).toFixed(4)}`);
-  print(`read_helper_compared_mean_ms=${mean(kept.compared).toFixed(4)}`);
-  print(`shadow_overhead_with_stalls_pct=${((mean([...reads.helped, ...reads.compared]) / mean(reads.direct) - 1) * 100).toFixed(2)}`);
+  print(`shadow_compares_skipped=${c.comparesSkipped}`);
+  print(`read_direct_p50_ms=${median(all.direct).toFixed(4)}`);
+  print(`read_helper_p50_ms=${median(all.helper).toFixed(4)}`);
+  print(`read_cap_ms=${bound.toFixed(3)}`);
+  print(`reads_capped=${ARMS.map((arm) => `${arm} ${all[arm].filter((t) => t > bound).length}`).join(' ')} (of ${all.direct.length} each)`);
+  print(`shadow_overhead_pooled_pct=${pct(cappedMean(all.helper, bound) / cappedMean(all.direct, bound))}`);
+  print(`shadow_overhead_pooled_uncapped_pct=${pct(cappedMean(all.helper, Infinity) / cappedMean(all.direct, Infinity))}`);
+  print(`noise_floor_pct=${pct(percentile(again, 50))}`);
+  spread('noise_floor', again);
+  spread('shadow_overhead', helper);
   print(`shadow_overhead_pct=${overheadPct.toFixed(2)}`);
   return { overheadPct };
 }

@@ -61,6 +61,8 @@ describe.each(targets)('SDK metrics through the gates on $name', (target) => {
           const c = await app.reader.readNew(t.db, id);
           return f === 'corrupt' && c ? { ...c, tier: `${c.tier}-wrong` } : c;
         },
+        // Every read compared (none skipped for being over maxComparesInFlight) and counted before the flush.
+        awaitCompare: true,
       });
     }
     await app.metrics!.flush();

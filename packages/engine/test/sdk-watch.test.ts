@@ -61,6 +61,8 @@ describe.each(targets)('the watcher on SDK traffic on $name', (target) => {
           const c = await app.reader.readNew(t.db, id);
           return c && { ...c, endDate: '1999-12-31' };
         },
+        // Every read compared (none skipped for being over maxComparesInFlight) and counted before the flush.
+        awaitCompare: true,
       });
     }
     await app.metrics!.flush();
@@ -132,6 +134,7 @@ describe.runIf(serverTarget)('switchback watch --once on SDK traffic on the real
           const c = await app.reader.readNew(t.db, id);
           return c && id % 5 === 0 ? { ...c, tier: null } : c;
         },
+        awaitCompare: true,
       });
     }
     await app.metrics!.flush();

@@ -36,6 +36,7 @@ describe('Migration hooks and side counters', () => {
     const m = await migrationAt('read-switch', events);
     await m.read(ctx, { old: async () => (await sleep(30), 'gold'), new: async () => { throw new Error('new down'); } });
     await m.read(ctx, { old: async () => 'gold', new: async () => 'silver' });
+    await m.settled();
     await m.write(ctx, { old: async () => {}, new: async () => {} });
     const brief = events.sides.map(({ op, side, outcome }) => `${op}:${side}:${outcome}`).sort();
     expect(brief).toEqual(['read:new:error', 'read:new:ok', 'read:old:ok', 'read:old:ok', 'write:new:ok', 'write:old:ok']);
@@ -61,6 +62,7 @@ describe('Migration hooks and side counters', () => {
     const events = { sides: [] as SideEvent[], compares: [] as CompareEvent[] };
     const m = await migrationAt('read-switch', events, true);
     expect(await m.read(ctx, { old: async () => 'a', new: async () => 'a' })).toBe('a');
+    await m.settled();
     expect(events.sides).toHaveLength(2);
     expect(events.compares).toHaveLength(1);
   });

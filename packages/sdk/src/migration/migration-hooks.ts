@@ -60,6 +60,12 @@ export interface SideCounters {
 /** The outcome of one side call, without throwing. */
 export type Settled<T> = { ok: true; value: T } | { ok: false; error: unknown };
 
+/** The two sides of a read or a write. */
+export interface Sides<T> {
+  old: () => Promise<T>;
+  new: () => Promise<T>;
+}
+
 /** Calls a hook, ignoring a throw: observability must not fail a request. */
 export function callHook<E>(hook: ((event: E) => void) | undefined, event: E): void {
   if (hook === undefined) return;
@@ -82,42 +88,59 @@ export class SideRecorder {
     private readonly metrics?: MetricsReporter,
   ) {}
 
-  /** Runs `call` (a rejection or a synchronous throw alike becomes `{ ok: false }`). */
-  async run<T>(op: 'read' | 'write', side: Side, call: () => Promise<T>): Promise<Settled<T>> {
+  /**
+   * Runs the `side` of `sides` and returns its value; its failure (a
+   * rejection or a synchronous throw alike) is recorded, then rethrown.
+   * Takes the sides object rather than a closure, so a read that is not
+   * compared allocates none.
+   */
+  async call<T>(op: 'read' | 'write', side: Side, sides: Sides<T>): Promise<T> {
     const started = performance.now();
-    let result: Settled<T>;
+    let value: T;
     try {
-      // Without a wrapper the call is awaited directly: one promise less on every read and write.
       const wrap = this.hooks.wrapSide;
-      result = { ok: true, value: await (wrap === undefined ? call() : this.wrapped(wrap, op, side, call)) };
+      value = await (wrap !== undefined ? this.wrapped(wrap, op, side, sides) : side === 'old' ? sides.old() : sides.new());
     } catch (error) {
-      result = { ok: false, error };
+      this.record(op, side, started, false, error);
+      throw error;
     }
+    this.record(op, side, started, true, undefined);
+    return value;
+  }
+
+  /** Like {@link call}, with the failure returned as `{ ok: false }` instead of thrown. */
+  run<T>(op: 'read' | 'write', side: Side, sides: Sides<T>): Promise<Settled<T>> {
+    return this.call(op, side, sides).then(
+      (value): Settled<T> => ({ ok: true, value }),
+      (error: unknown): Settled<T> => ({ ok: false, error }),
+    );
+  }
+
+  private record(op: 'read' | 'write', side: Side, started: number, ok: boolean, error: unknown): void {
     const durationMs = performance.now() - started;
     const c = this.counters[side];
     c.calls++;
     c.totalMs += durationMs;
-    c.maxMs = Math.max(c.maxMs, durationMs);
-    if (!result.ok) c.errors++;
+    if (durationMs > c.maxMs) c.maxMs = durationMs;
+    if (!ok) c.errors++;
     if (this.metrics !== undefined) {
       try {
-        this.metrics.recordCall(this.change, op, side, durationMs, result.ok);
+        this.metrics.recordCall(this.change, op, side, durationMs, ok);
       } catch {
         // ignored on purpose, like a throwing hook
       }
     }
     const hook = op === 'read' ? this.hooks.onRead : this.hooks.onWrite;
-    if (hook === undefined) return result;
-    const event: SideEvent = { change: this.change, op, side, durationMs, outcome: result.ok ? 'ok' : 'error' };
-    if (!result.ok) event.error = result.error;
+    if (hook === undefined) return;
+    const event: SideEvent = { change: this.change, op, side, durationMs, outcome: ok ? 'ok' : 'error' };
+    if (!ok) event.error = error;
     callHook(hook.bind(this.hooks), event);
-    return result;
   }
 
-  /** Runs `call` through the wrapSide hook, exactly once. */
-  private async wrapped<T>(wrap: NonNullable<MigrationHooks['wrapSide']>, op: 'read' | 'write', side: Side, call: () => Promise<T>): Promise<T> {
+  /** Runs the side through the wrapSide hook, exactly once. */
+  private async wrapped<T>(wrap: NonNullable<MigrationHooks['wrapSide']>, op: 'read' | 'write', side: Side, sides: Sides<T>): Promise<T> {
     let inner: Promise<T> | undefined;
-    const once = (): Promise<T> => (inner ??= (async () => call())());
+    const once = (): Promise<T> => (inner ??= (async () => (side === 'old' ? sides.old() : sides.new()))());
     try {
       await wrap.call(this.hooks, { change: this.change, op, side }, once);
     } catch {
@@ -130,10 +153,4 @@ export class SideRecorder {
   snapshot(): Record<Side, SideCounters> {
     return { old: { ...this.counters.old }, new: { ...this.counters.new } };
   }
-}
-
-/** The value of a settled call, or its error thrown. */
-export function unwrap<T>(result: Settled<T>): T {
-  if (!result.ok) throw result.error;
-  return result.value;
 }

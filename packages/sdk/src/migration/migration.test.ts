@@ -58,6 +58,7 @@ describe('Migration.read', () => {
     const s = sides('stale', 'current');
     expect(await m.read(ctx, s.read)).toBe('current');
     expect(s.calls).toEqual(['new']);
+    await m.settled();
     expect(m.counters()).toMatchObject({ reads: 1, shadowCompares: 0, mismatches: 0 });
   });
 
@@ -68,6 +69,7 @@ describe('Migration.read', () => {
     const s = sides({ tier: 'gold' }, { tier: 'silver' });
     expect(await m.read(ctx, s.read)).toEqual({ tier: 'gold' });
     expect(s.calls.sort()).toEqual(['new', 'old']);
+    await m.settled();
     expect(m.counters()).toMatchObject({ reads: 1, shadowCompares: 1, mismatches: 1 });
     expect(reported).toEqual([
       { flag: READ, changeId: CHANGE, key: 'customer-42', tenant: 'acme', oldValue: { tier: 'gold' }, newValue: { tier: 'silver' }, appVersion: 'v2', at: expect.any(Date) },
@@ -80,6 +82,7 @@ describe('Migration.read', () => {
     expect(m.stage(ctx)).toBe('live');
     const s = sides({ end: new Date('2025-01-01') }, { end: new Date('2025-01-01') });
     expect(await m.read(ctx, s.read)).toEqual({ end: new Date('2025-01-01') });
+    await m.settled();
     expect(m.counters()).toMatchObject({ shadowCompares: 1, mismatches: 0 });
     expect(reported).toEqual([]);
   });
@@ -87,12 +90,14 @@ describe('Migration.read', () => {
   it('uses a custom equality', async () => {
     const m = await migration('read-switch');
     await m.read(ctx, { ...sides('Gold', 'gold').read, equal: (a, b) => a.toLowerCase() === b.toLowerCase() });
+    await m.settled();
     expect(m.counters()).toMatchObject({ shadowCompares: 1, mismatches: 0 });
   });
 
   it('shadow: a failing new side is counted, not thrown', async () => {
     const m = await migration('read-switch');
     expect(await m.read(ctx, sides('old', 'new', { new: true }).read)).toBe('old');
+    await m.settled();
     expect(m.counters()).toMatchObject({ newSideErrors: 1, shadowCompares: 0, mismatches: 0 });
   });
 
@@ -100,12 +105,14 @@ describe('Migration.read', () => {
     const m = await migration('read-switch');
     const read = { old: async () => 'old', new: (): Promise<string> => { throw new Error('not async'); } };
     expect(await m.read(ctx, read)).toBe('old');
+    await m.settled();
     expect(m.counters()).toMatchObject({ newSideErrors: 1 });
   });
 
   it('live: a failing old side is counted, not thrown', async () => {
     const m = await migration('read-switch', { readOn: true });
     expect(await m.read(ctx, sides('old', 'new', { old: true }).read)).toBe('new');
+    await m.settled();
     expect(m.counters()).toMatchObject({ oldSideErrors: 1, shadowCompares: 0 });
   });
 
@@ -114,6 +121,7 @@ describe('Migration.read', () => {
     const s = sides('old', 'new');
     for (let i = 0; i < 9; i++) expect(await m.read(ctx, s.read)).toBe('old');
     expect(s.calls.filter((c) => c === 'new')).toHaveLength(3);
+    await m.settled();
     expect(m.counters()).toMatchObject({ reads: 9, shadowCompares: 3, mismatches: 3 });
   });
 });
@@ -121,24 +129,29 @@ describe('Migration.read', () => {
 /**
  * Every stage, as the application sees it: the phase and read flag that lead
  * there, which sides a read calls and which value it returns, and the order of
- * the writes (authoritative first) with sync 'app' and the dual-write flag on.
+ * the app's writes (authoritative first) with the dual-write flag on. With
+ * sync 'app' the app writes the other side itself; with sync 'trigger' it
+ * writes only the authoritative side and the database copies it.
  */
-const stages: Array<{ phase: string | null; readOn: boolean; rampDown?: boolean; stage: Stage; reads: string[]; returns: string; writes: string[] }> = [
-  { phase: null, readOn: true, stage: 'off', reads: ['old'], returns: 'old', writes: ['old'] },
-  { phase: 'expand', readOn: true, stage: 'off', reads: ['old'], returns: 'old', writes: ['old'] },
-  { phase: 'dual-write', readOn: true, stage: 'dual-write', reads: ['old'], returns: 'old', writes: ['old', 'new'] },
-  { phase: 'backfill', readOn: true, stage: 'dual-write', reads: ['old'], returns: 'old', writes: ['old', 'new'] },
-  { phase: 'read-switch', readOn: false, stage: 'shadow', reads: ['new', 'old'], returns: 'old', writes: ['old', 'new'] },
-  { phase: 'read-switch', readOn: true, stage: 'live', reads: ['new', 'old'], returns: 'new', writes: ['old', 'new'] },
-  { phase: 'cut-off', readOn: false, rampDown: true, stage: 'ramp-down', reads: ['new'], returns: 'new', writes: ['new', 'old'] },
-  { phase: 'cut-off', readOn: true, rampDown: true, stage: 'ramp-down', reads: ['new'], returns: 'new', writes: ['new', 'old'] },
-  { phase: 'cut-off', readOn: true, stage: 'complete', reads: ['new'], returns: 'new', writes: ['new'] },
-  { phase: 'contract', readOn: true, stage: 'complete', reads: ['new'], returns: 'new', writes: ['new'] },
+const stages: Array<{ phase: string | null; readOn: boolean; stage: Stage; reads: string[]; returns: string; appWrites: string[] }> = [
+  { phase: null, readOn: true, stage: 'off', reads: ['old'], returns: 'old', appWrites: ['old'] },
+  { phase: 'expand', readOn: true, stage: 'off', reads: ['old'], returns: 'old', appWrites: ['old'] },
+  { phase: 'dual-write', readOn: true, stage: 'dual-write', reads: ['old'], returns: 'old', appWrites: ['old', 'new'] },
+  { phase: 'backfill', readOn: true, stage: 'dual-write', reads: ['old'], returns: 'old', appWrites: ['old', 'new'] },
+  { phase: 'read-switch', readOn: false, stage: 'shadow', reads: ['new', 'old'], returns: 'old', appWrites: ['old', 'new'] },
+  { phase: 'read-switch', readOn: true, stage: 'live', reads: ['new', 'old'], returns: 'new', appWrites: ['old', 'new'] },
+  { phase: 'cut-off', readOn: false, stage: 'ramp-down', reads: ['new'], returns: 'new', appWrites: ['new', 'old'] },
+  { phase: 'cut-off', readOn: true, stage: 'ramp-down', reads: ['new'], returns: 'new', appWrites: ['new', 'old'] },
+  { phase: 'contract', readOn: true, stage: 'complete', reads: ['new'], returns: 'new', appWrites: ['new'] },
 ];
+const bothSyncModes = (['app', 'trigger'] as const).flatMap((sync) =>
+  stages.map(({ appWrites, ...s }) => ({ ...s, sync, writes: sync === 'app' ? appWrites : appWrites.slice(0, 1) })),
+);
+const appSync = bothSyncModes.filter((x) => x.sync === 'app');
 
 describe('every stage', () => {
-  it.each(stages)('$phase (read flag $readOn) → $stage: reads $reads, returns $returns, writes $writes', async ({ phase, readOn, rampDown, stage, reads, returns, writes }) => {
-    const m = await migration(phase, { readOn, rampDown });
+  it.each(bothSyncModes)('sync $sync: $phase (read flag $readOn) → $stage: reads $reads, returns $returns, the app writes $writes', async ({ phase, readOn, sync, stage, reads, returns, writes }) => {
+    const m = await migration(phase, { readOn, sync });
     expect(m.stage(ctx)).toBe(stage);
     const r = sides('old', 'new');
     expect(await m.read(ctx, r.read)).toBe(returns);
@@ -149,17 +162,17 @@ describe('every stage', () => {
     expect(m.counters()).toMatchObject({ dualWrites: writes.length - 1, dualWriteErrors: 0 });
   });
 
-  it.each(stages)('$stage: when the authoritative write ($writes.0) fails, the write throws and the other side is not attempted', async ({ phase, readOn, rampDown, writes }) => {
-    const m = await migration(phase, { readOn, rampDown });
+  it.each(bothSyncModes)('sync $sync, $stage: when the authoritative write ($writes.0) fails, the write throws and the other side is not attempted', async ({ phase, readOn, sync, writes }) => {
+    const m = await migration(phase, { readOn, sync });
     const s = sides(null, null, { [writes[0]!]: true });
     await expect(m.write(ctx, s.write)).rejects.toThrow(`${writes[0]} side down`);
     expect(s.calls).toEqual([writes[0]]);
     expect(m.counters()).toMatchObject({ dualWrites: 0, dualWriteErrors: 0 });
   });
 
-  it.each(stages.filter((x) => x.writes.length === 2))('$stage: when the other write ($writes.1) fails, it is recorded, never thrown', async ({ phase, readOn, rampDown, writes }) => {
+  it.each(appSync.filter((x) => x.writes.length === 2))('sync app, $stage: when the other write ($writes.1) fails, it is recorded, never thrown', async ({ phase, readOn, writes }) => {
     const sideEvents: SideEvent[] = [];
-    const m = await migration(phase, { readOn, rampDown, hooks: { onWrite: (e) => sideEvents.push(e) } });
+    const m = await migration(phase, { readOn, hooks: { onWrite: (e) => sideEvents.push(e) } });
     const s = sides(null, null, { [writes[1]!]: true });
     await expect(m.write(ctx, s.write)).resolves.toBeUndefined();
     expect(s.calls).toEqual(writes);
@@ -168,36 +181,21 @@ describe('every stage', () => {
     expect(sideEvents.map((e) => `${e.side}:${e.outcome}`)).toEqual([`${writes[0]}:ok`, `${writes[1]}:error`]);
   });
 
-  it.each(stages)('$stage: a failing read of the returned side ($returns) throws', async ({ phase, readOn, rampDown, returns }) => {
-    const m = await migration(phase, { readOn, rampDown });
+  it.each(appSync)('$stage: a failing read of the returned side ($returns) throws', async ({ phase, readOn, returns }) => {
+    const m = await migration(phase, { readOn });
     await expect(m.read(ctx, sides('o', 'n', { [returns]: true }).read)).rejects.toThrow(`${returns} side down`);
   });
 });
 
 describe('Migration.write', () => {
   it('ramp-down: old is written only where the dual-write flag is on, so it can ramp down per key', async () => {
-    const m = await migration('cut-off', { rampDown: true, dual: flag(DUAL, 0, { allowTenants: ['acme'] }) });
+    const m = await migration('cut-off', { dual: flag(DUAL, 0, { allowTenants: ['acme'] }) });
     const inTenant = sides(null, null);
     await m.write(ctx, inTenant.write);
     expect(inTenant.calls).toEqual(['new', 'old']);
     const elsewhere = sides(null, null);
     await m.write({ key: 'customer-42', tenant: 'globex' }, elsewhere.write);
     expect(elsewhere.calls).toEqual(['new']);
-  });
-
-  it('ramp-down with sync trigger: the app writes new only (the reverse trigger copies to old)', async () => {
-    const m = await migration('cut-off', { sync: 'trigger' });
-    expect(m.stage(ctx)).toBe('ramp-down');
-    const s = sides(null, null);
-    await m.write(ctx, s.write);
-    expect(s.calls).toEqual(['new']);
-  });
-
-  it('leaves the copy to the database in trigger mode', async () => {
-    const m = await migration('dual-write', { sync: 'trigger' });
-    const s = sides(null, null);
-    await m.write(ctx, s.write);
-    expect(s.calls).toEqual(['old']);
   });
 
   it('writes new only where the dual-write flag is on for the context', async () => {
@@ -233,6 +231,7 @@ describe('Migration with a metrics reporter', () => {
     await m.read(ctx, sides('gold', 'silver').read);
     await m.read(ctx, sides('gold', 'gold', { new: true }).read);
     await m.write(ctx, sides(1, 1, { new: true }).write);
+    await m.settled();
     expect([...r.calls].sort()).toEqual([
       `${CHANGE} read new error`, `${CHANGE} read new ok`, `${CHANGE} read new ok`,
       `${CHANGE} read old ok`, `${CHANGE} read old ok`, `${CHANGE} read old ok`,
@@ -254,6 +253,7 @@ describe('Migration with a metrics reporter', () => {
     const m = await migration('read-switch', { metrics });
     expect(await m.read(ctx, sides('gold', 'silver').read)).toBe('gold');
     await m.write(ctx, sides(1, 1).write);
+    await m.settled();
     expect(m.counters()).toMatchObject({ reads: 1, shadowCompares: 1, mismatches: 1, dualWrites: 1 });
   });
 });

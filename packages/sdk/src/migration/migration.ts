@@ -1,7 +1,7 @@
 import type { EvalContext } from '../flags/evaluate.js';
 import type { FlagClient } from '../flags/flag-client.js';
 import { deepEqual } from './deep-equal.js';
-import { callHook, SideRecorder, unwrap, type MigrationHooks, type Side, type SideCounters } from './migration-hooks.js';
+import { callHook, SideRecorder, type MigrationHooks, type Settled, type Side, type SideCounters, type Sides } from './migration-hooks.js';
 import type { MetricsReporter } from './metrics-reporter.js';
 import type { MismatchReporter } from './mismatch-reporter.js';
 import { stageFor, STAGES, type Stage } from './stage.js';
@@ -10,6 +10,13 @@ const otherSide = (side: Side): Side => (side === 'old' ? 'new' : 'old');
 
 /** Compare every read in shadow and live stages unless told otherwise. */
 export const DEFAULT_SAMPLE_EVERY = 1;
+
+/**
+ * At most this many comparisons run at once unless told otherwise: each holds
+ * a connection for the other side's read, so it stays below a pool's usual
+ * size (10 for `pg.Pool`) and comparisons cannot take every connection.
+ */
+export const DEFAULT_MAX_COMPARES_IN_FLIGHT = 4;
 
 /** Settings for {@link Migration}. */
 export interface MigrationOptions {
@@ -22,22 +29,21 @@ export interface MigrationOptions {
   readFlag: string;
   /**
    * Decides, per context, whether writes also go to the non-authoritative
-   * shape (sync 'app' only): new from dual-write to read-switch, old in ramp-down.
+   * shape (sync 'app' only): new from dual-write to read-switch, old in
+   * ramp-down (cut-off), until contract turns it off. In ramp-down the old
+   * write may race contract's archive step: isolate it in a savepoint of its
+   * own, as the new one is in dual-write, so its failure (recorded, never
+   * thrown) does not abort the request's transaction.
    */
   dualWriteFlag: string;
-  /**
-   * With sync 'app': keep writing the old shape after the new one from cut-off
-   * until contract (the `ramp-down` stage), so going back to read-switch needs
-   * no catch-up. The old write must then be isolated like the new one is in
-   * dual-write (a savepoint of its own), because contract archives the old
-   * shape while instances may still be writing it: those writes fail, are
-   * recorded, and must not abort the request's transaction. Default false:
-   * cut-off is `complete` and the app writes only new. With sync 'trigger'
-   * cut-off is always `ramp-down` (the reverse trigger writes old).
-   */
-  rampDown?: boolean;
   /** In shadow and live stages, compare one read in this many (default {@link DEFAULT_SAMPLE_EVERY}). */
   sampleEvery?: number;
+  /**
+   * At most this many comparisons at once (default
+   * {@link DEFAULT_MAX_COMPARES_IN_FLIGHT}); a sampled read beyond that reads
+   * only the returned side and is counted in `comparesSkipped`.
+   */
+  maxComparesInFlight?: number;
   reporter?: MismatchReporter;
   /**
    * Gets every side call and comparison, e.g. a `DbMetricsReporter`, whose
@@ -50,22 +56,29 @@ export interface MigrationOptions {
 }
 
 /** Both sides of a read. `equal` defaults to {@link deepEqual}. */
-export interface ReadImpl<T> {
-  old: () => Promise<T>;
-  new: () => Promise<T>;
+export interface ReadImpl<T> extends Sides<T> {
   equal?: (a: T, b: T) => boolean;
+  /**
+   * Whether a compared read returns only once the other side has been read
+   * and compared. Needed when both sides run on one connection or transaction
+   * that the caller goes on using (e.g. to read both from one snapshot):
+   * otherwise the other side's query could run after the caller has moved on,
+   * committed or released it. Default false: the returned side's value comes
+   * back as soon as it is ready, and the other side and the comparison finish
+   * off the request's path (see {@link Migration.settled}).
+   */
+  awaitCompare?: boolean;
 }
 
 /** Both sides of a write. */
-export interface WriteImpl {
-  old: () => Promise<void>;
-  new: () => Promise<void>;
-}
+export type WriteImpl = Sides<void>;
 
 /** What a {@link Migration} has done since it was created. */
 export interface MigrationCounters {
   reads: number;
   shadowCompares: number;
+  /** Sampled reads not compared because `maxComparesInFlight` comparisons were already running. */
+  comparesSkipped: number;
   mismatches: number;
   /** Failures of the new side of a compared read while old was returned (shadow). */
   newSideErrors: number;
@@ -94,6 +107,7 @@ export class Migration {
   private readonly counts: Omit<MigrationCounters, 'sides'> = {
     reads: 0,
     shadowCompares: 0,
+    comparesSkipped: 0,
     mismatches: 0,
     newSideErrors: 0,
     oldSideErrors: 0,
@@ -102,39 +116,46 @@ export class Migration {
   };
   private compareCandidates = 0;
   private readonly recorder: SideRecorder;
+  private readonly sampleEvery: number;
+  private readonly maxComparesInFlight: number;
+  /** The comparisons running, each settling (never rejecting) once compared. */
+  private readonly comparing = new Set<Promise<void>>();
 
   constructor(private readonly opts: MigrationOptions) {
     this.recorder = new SideRecorder(opts.change, opts.hooks, opts.metrics);
+    this.sampleEvery = Math.max(1, Math.floor(opts.sampleEvery ?? DEFAULT_SAMPLE_EVERY));
+    this.maxComparesInFlight = Math.max(1, Math.floor(opts.maxComparesInFlight ?? DEFAULT_MAX_COMPARES_IN_FLIGHT));
   }
 
   /** The stage for `ctx`, from the change's applied phase and the read flag. */
   stage(ctx: EvalContext): Stage {
-    const { flags, change, readFlag, sync, rampDown } = this.opts;
-    return stageFor(flags.phaseOf(change), flags.isEnabled(readFlag, ctx), { rampDown: sync === 'trigger' || rampDown === true });
+    const { flags, change, readFlag } = this.opts;
+    return stageFor(flags.phaseOf(change), flags.isEnabled(readFlag, ctx));
   }
 
   /**
-   * Reads from the side the stage returns (see {@link STAGES}). In shadow (old
-   * returned) and live (new returned), a sample of reads also runs the other
-   * side, at the same time, and compares; a difference goes to the reporter.
+   * Reads from the side the stage returns (see {@link STAGES}) and returns
+   * its value as soon as it has it. In shadow (old returned) and live (new
+   * returned), a sample of reads also runs the other side, at the same time,
+   * and compares once both are in; a difference goes to the reporter. That
+   * comparison runs off the request's path unless `awaitCompare` is set, at
+   * most `maxComparesInFlight` at once.
    */
-  async read<T>(ctx: EvalContext, impl: ReadImpl<T>): Promise<T> {
-    this.counts.reads++;
-    const stage = STAGES[this.stage(ctx)];
-    const run = (side: Side) => this.recorder.run('read', side, () => (side === 'old' ? impl.old() : impl.new()));
-    const primary = stage.read;
-    // While a rollback copies writes back into the old shape, a comparison would only measure that lag.
-    if (!stage.compare || this.opts.flags.isRollingBack(this.opts.change) || !this.sampled()) return unwrap(await run(primary));
-    const [main, other] = await Promise.all([run(primary), run(otherSide(primary))]);
-    if (!main.ok) throw main.error;
-    if (!other.ok) {
-      if (primary === 'old') this.counts.newSideErrors++;
-      else this.counts.oldSideErrors++;
-      return main.value;
+  read<T>(ctx: EvalContext, impl: ReadImpl<T>): Promise<T> {
+    try {
+      this.counts.reads++;
+      const stage = STAGES[this.stage(ctx)];
+      // While a rollback copies writes back into the old shape, a comparison would only measure that lag.
+      if (!stage.compare || this.opts.flags.isRollingBack(this.opts.change) || !this.sampled()) return this.recorder.call('read', stage.read, impl);
+      if (this.comparing.size >= this.maxComparesInFlight) {
+        this.counts.comparesSkipped++;
+        return this.recorder.call('read', stage.read, impl);
+      }
+      return this.readCompared(ctx, impl, stage.read);
+    } catch (error) {
+      // A flag client or a context that throws fails this read like a failing side would, never synchronously.
+      return Promise.reject(error);
     }
-    const [oldValue, newValue] = primary === 'old' ? [main.value, other.value] : [other.value, main.value];
-    this.compare(ctx, oldValue, newValue, impl.equal ?? deepEqual);
-    return main.value;
   }
 
   /**
@@ -146,12 +167,11 @@ export class Migration {
    */
   async write(ctx: EvalContext, impl: WriteImpl): Promise<void> {
     const stage = STAGES[this.stage(ctx)];
-    const run = (side: Side) => this.recorder.run('write', side, () => (side === 'old' ? impl.old() : impl.new()));
-    unwrap(await run(stage.write));
+    await this.recorder.call('write', stage.write, impl);
     const { sync, flags, dualWriteFlag } = this.opts;
     if (!stage.dualWrite || sync !== 'app' || !flags.isEnabled(dualWriteFlag, ctx)) return;
     this.counts.dualWrites++;
-    const result = await run(otherSide(stage.write));
+    const result = await this.recorder.run('write', otherSide(stage.write), impl);
     if (!result.ok) this.counts.dualWriteErrors++;
   }
 
@@ -160,10 +180,40 @@ export class Migration {
     return { ...this.counts, sides: this.recorder.snapshot() };
   }
 
+  /**
+   * Settles once the comparisons running now have finished (their counters,
+   * hooks and reports done): before flushing metrics or shutting down. Never rejects.
+   */
+  async settled(): Promise<void> {
+    await Promise.all(this.comparing);
+  }
+
   /** Whether this shadow or live read is one of the compared sample. */
   private sampled(): boolean {
-    const every = Math.max(1, Math.floor(this.opts.sampleEvery ?? DEFAULT_SAMPLE_EVERY));
-    return this.compareCandidates++ % every === 0;
+    return this.compareCandidates++ % this.sampleEvery === 0;
+  }
+
+  /** Starts both sides; the returned side's value comes back before the comparison unless `awaitCompare`. */
+  private readCompared<T>(ctx: EvalContext, impl: ReadImpl<T>, primary: Side): Promise<T> {
+    const main = this.recorder.run('read', primary, impl);
+    const other = this.recorder.run('read', otherSide(primary), impl);
+    const compared = this.compareWhenSettled(ctx, impl, primary, main, other);
+    this.comparing.add(compared);
+    void compared.then(() => this.comparing.delete(compared));
+    return (impl.awaitCompare === true ? compared.then(() => main) : main).then(valueOf);
+  }
+
+  /** Once both sides are in: counts the other side's failure, or compares. The returned side's failure is the caller's. */
+  private async compareWhenSettled<T>(ctx: EvalContext, impl: ReadImpl<T>, primary: Side, main: Promise<Settled<T>>, other: Promise<Settled<T>>): Promise<void> {
+    const [m, o] = await Promise.all([main, other]);
+    if (!m.ok) return;
+    if (!o.ok) {
+      if (primary === 'old') this.counts.newSideErrors++;
+      else this.counts.oldSideErrors++;
+      return;
+    }
+    if (primary === 'old') this.compare(ctx, m.value, o.value, impl.equal ?? deepEqual);
+    else this.compare(ctx, o.value, m.value, impl.equal ?? deepEqual);
   }
 
   private compare<T>(ctx: EvalContext, oldValue: T, newValue: T, equal: (a: T, b: T) => boolean): void {
@@ -200,4 +250,10 @@ export class Migration {
       // Reporting is best effort; the read has already succeeded.
     }
   }
+}
+
+/** The value of a settled side call, or its error thrown. */
+function valueOf<T>(result: Settled<T>): T {
+  if (!result.ok) throw result.error;
+  return result.value;
 }

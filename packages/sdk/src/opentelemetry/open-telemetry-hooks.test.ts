@@ -76,6 +76,7 @@ describe('openTelemetryHooks', () => {
     await m.read({ key: 'b', tenant: 'acme' }, { old: async () => 1, new: async () => 3 }); // mismatch, report dropped
     await m.read({ key: 'c' }, { old: async () => 1, new: async () => { throw new Error('x'); } }); // shadow, new fails
     await m.read({ key: 'd' }, { old: async () => 1, new: async () => 1 }); // shadow, equal
+    await m.settled();
     await reporter.close();
     await flags.close();
 
@@ -118,6 +119,7 @@ describe('openTelemetryHooks', () => {
       old: async () => (seen.push(activeSpanId()), 1),
       new: async () => { seen.push(activeSpanId()); throw new Error('new side down'); },
     });
+    await m.settled();
     await m.write({ key: 'a' }, { old: async () => void seen.push(activeSpanId()), new: async () => {} });
     await flags.close();
 

@@ -39,6 +39,7 @@ describe('prometheusMetrics', () => {
     await m.read({ key: 'a', tenant: 'acme' }, { old: async () => 1, new: async () => 2 }); // live, mismatch
     await m.read({ key: 'b', tenant: 'acme' }, { old: async () => 1, new: async () => 3 }); // mismatch, report dropped
     await m.read({ key: 'c' }, { old: async () => 1, new: async () => { throw new Error('x'); } }); // shadow, new fails
+    await m.settled();
     await reporter.close();
     await flags.close();
 
