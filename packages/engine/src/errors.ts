@@ -100,3 +100,15 @@ export class LockTimeoutError extends SwitchbackError {
 export function isSwitchbackError(e: unknown): e is SwitchbackError {
   return e instanceof SwitchbackError;
 }
+
+/**
+ * PostgreSQL answered COMMIT with ROLLBACK: a statement inside the transaction
+ * failed and its error was caught, so nothing the transaction wrote was kept.
+ * node-postgres reports that as success; reporting it as a commit would lose
+ * writes silently.
+ */
+export class TransactionRolledBackError extends SwitchbackError {
+  constructor() {
+    super('The transaction was rolled back at COMMIT: a statement inside it failed and its error was caught, so none of its writes were kept. Let the error propagate, or isolate the statement that may fail in a savepoint.');
+  }
+}

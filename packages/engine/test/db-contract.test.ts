@@ -26,6 +26,18 @@ describe.each(targets)('Db contract on $name', (target) => {
     expect((await t.db.query('SELECT k FROM kv WHERE k >= 10 ORDER BY k')).rows).toEqual([{ k: 10 }]);
   });
 
+  it('refuses to report as committed a transaction whose statement failed and was caught (PostgreSQL rolls it back at COMMIT)', async () => {
+    const swallowed = t.db.transaction(async (tx) => {
+      await tx.query(`INSERT INTO kv VALUES (30, 'lost')`);
+      await tx.query(`INSERT INTO kv VALUES (30, 'duplicate')`).catch(() => undefined);
+      return 'done';
+    });
+    await expect(swallowed).rejects.toThrow(/rolled back/);
+    expect((await t.db.query('SELECT k FROM kv WHERE k = 30')).rows).toEqual([]);
+    await t.db.transaction((tx) => tx.query(`INSERT INTO kv VALUES (31, 'kept')`));
+    expect((await t.db.query('SELECT k FROM kv WHERE k = 31')).rows).toEqual([{ k: 31 }]);
+  });
+
   it('runs multiple statements in exec and reports SQL errors with their code', async () => {
     await t.db.exec(`INSERT INTO other VALUES (1); INSERT INTO other VALUES (2);`);
     expect((await t.db.query<{ n: number }>('SELECT count(*)::int AS n FROM other')).rows[0]!.n).toBe(2);

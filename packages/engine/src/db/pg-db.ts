@@ -1,5 +1,6 @@
 import pg from 'pg';
 import { beginSql, type Db, type Isolation, type Queryable, type QueryResult, type Row } from './db.js';
+import { TransactionRolledBackError } from '../errors.js';
 
 const INT8 = 20;
 const types = {
@@ -65,7 +66,7 @@ export class PgDb implements Db {
     try {
       await client.query(beginSql(options));
       const result = await fn(wrap(client));
-      await client.query('COMMIT');
+      await commit(client);
       return result;
     } catch (e) {
       await client.query('ROLLBACK').catch((err: Error) => (broken = err));
@@ -87,7 +88,7 @@ export class PgDb implements Db {
         await client.query(beginSql(options));
         try {
           const result = await inner(q);
-          await client.query('COMMIT');
+          await commit(client);
           return result;
         } catch (e) {
           await client.query('ROLLBACK').catch(() => {});
@@ -112,4 +113,10 @@ export class PgDb implements Db {
   async close(): Promise<void> {
     await this.pool.end();
   }
+}
+
+/** COMMIT, and fail when PostgreSQL rolled back instead (a failed statement was caught inside). */
+async function commit(client: pg.PoolClient): Promise<void> {
+  const r = await client.query('COMMIT');
+  if (r.command === 'ROLLBACK') throw new TransactionRolledBackError();
 }
