@@ -67,6 +67,7 @@ export class SupportDeskApp {
   }
 
   async stop(): Promise<void> {
+    await this.parts.migration?.settled();
     await this.parts.reporter?.close();
     await this.parts.metrics?.stop();
     await this.parts.flags?.close();

@@ -17,8 +17,8 @@ describe('switchback check names the code a finding breaks', () => {
     const drop = parseJson<Report>(r).findings.find((f) => f.rule === 'drop-table');
     expect(drop?.references).toEqual(
       expect.arrayContaining([
-        { file: 'examples/support-desk/src/contracts/contract-writer.ts', line: 63, symbol: 'ContractWriter', access: 'write' },
-        { file: 'examples/support-desk/src/contracts/contract-writer.ts', line: 64, symbol: 'ContractWriter', access: 'write' },
+        { file: 'examples/support-desk/src/contracts/contract-writer.ts', line: 60, symbol: 'ContractWriter', access: 'write' },
+        { file: 'examples/support-desk/src/contracts/contract-writer.ts', line: 61, symbol: 'ContractWriter', access: 'write' },
         { file: 'examples/support-desk/src/customers/support-customer-reader.ts', line: 23, symbol: 'SupportCustomerReader', access: 'read' },
       ]),
     );
@@ -30,7 +30,7 @@ describe('switchback check names the code a finding breaks', () => {
   it('seed app, run from its own folder: the human output reads like the seed sentence', { timeout: SLOW_MS }, async () => {
     const r = await runCli(['check', 'migrations/0002_merge_contract_into_customer.sql'], { cwd: path.join(repo, 'examples/support-desk') });
     expect(r.stdout).toMatch(
-      /Dropping support_contract breaks the previous app version, [^\n]*\. This change modifies the persisted representation used by ContractWriter \(src\/contracts\/contract-writer\.ts:63, 64, writes\), SupportCustomerReader \(src\/customers\/support-customer-reader\.ts:23, reads\)/,
+      /Dropping support_contract breaks the previous app version, [^\n]*\. This change modifies the persisted representation used by ContractWriter \(src\/contracts\/contract-writer\.ts:60, 61, writes\), SupportCustomerReader \(src\/customers\/support-customer-reader\.ts:23, reads\)/,
     );
     expect(r.stdout).toContain('expand, dual-write, backfill and read-switch phases behind ReadContractDetailsFromCustomer');
   });

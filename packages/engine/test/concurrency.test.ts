@@ -249,10 +249,24 @@ describe.each(lifecycleTargets)('old and new app versions through every transiti
 
     await forwardToReadSwitch('second');
     await d.transition('advance to cut-off', d.advanceTo('cut-off'), 'cut-off');
+    expect(fleet.v2.migration!.stage({ key: '1' })).toBe('ramp-down');
+    await d.parityHolds('cut-off'); // ramp-down: the app still writes the old shape, after the new one
     await d.bothWork('cut-off');
-    await d.transition('advance to contract', d.advanceTo('contract'), 'contract');
+    await d.nothingLostThrough('old');
+    await d.transition('rollback cut-off', d.rollbackOne(), 'read-switch');
+    await d.parityHolds('rollback of cut-off');
+    await d.bothWork('rollback of cut-off');
+    await d.nothingLostThrough('old');
+    await d.transition('advance to cut-off again', d.advanceTo('cut-off'), 'cut-off');
+    await d.bothWork('cut-off again');
+    // Contract turns the dual-write flag off and waits for version 2 to see it (a pause well over its poll) before it
+    // archives the old shape, so none of version 2's old-shape writes, which go on until then, fails.
+    const oldErrors = fleet.v2.migration!.counters().sides.old.errors;
+    await d.transition('advance to contract', () => advance(s.t.db, s.id, { ...EXEC, to: 'contract', propagationMs: 1_000 }), 'contract');
     expect(await tableExists(s.t.db, s.schema, 'support_contract')).toBe(false);
+    expect(fleet.v2.migration!.counters().sides.old.errors).toBe(oldErrors);
     await d.bothWork('contract');
+    await d.nothingLostThrough('new');
 
     await fleet.stop();
     expect(await lostWrites(s.t.db, s.schema, fleet.workloads, 'new')).toEqual([]);
@@ -303,7 +317,7 @@ describe('sync: app rollbacks through cut-off with version 2 live', () => {
 
   it('rolling back cut-off while version 2 reads records no shadow mismatch, and the change can advance to cut-off again', async () => {
     const { t, id, v2 } = await atPhase('cut-off');
-    await v2.writer.update(3, TENANTS[3]!, details(1)); // at cut-off: new shape only
+    await v2.writer.update(3, TENANTS[3]!, details(1)); // at cut-off (ramp-down): new first, then old
     const back = rollback(t.db, id, { ...EXEC, propagationMs: 500 });
     await waitFor('the rollback to start', async () => (await getChange(t.db, id))!.applied_phase === 'read-switch');
     await v2.refresh(); // the app notices within the pause, as it should

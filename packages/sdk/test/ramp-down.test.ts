@@ -8,9 +8,9 @@ const DUAL = 'DualWriteContractDetails';
 const ctx = { key: '1' };
 
 /**
- * `rampDown: true` at cut-off, through contract's archive step: the app writes
- * new first and old after it, isolated in a savepoint, so the writes that race
- * the archive lose nothing.
+ * Sync 'app' at cut-off (ramp-down), through contract's archive step: the app
+ * writes new first and old after it, isolated in a savepoint, so the writes
+ * that race the archive lose nothing.
  */
 describe.each(sdkTargets)('ramp-down on $name', ({ create }) => {
   let t: SdkDatabase;
@@ -28,7 +28,7 @@ describe.each(sdkTargets)('ramp-down on $name', ({ create }) => {
       INSERT INTO switchback.flags (name, enabled, rollout_bps) VALUES ('${READ}', true, 10000), ('${DUAL}', true, 10000);
       INSERT INTO switchback.changes (id, applied_phase) VALUES ('${CHANGE}', 'cut-off');`);
     flags = await FlagClient.start(t.db, { pollMs: 60_000 });
-    migration = new Migration({ flags, change: CHANGE, sync: 'app', readFlag: READ, dualWriteFlag: DUAL, rampDown: true });
+    migration = new Migration({ flags, change: CHANGE, sync: 'app', readFlag: READ, dualWriteFlag: DUAL });
   });
   afterAll(async () => {
     await flags?.close();

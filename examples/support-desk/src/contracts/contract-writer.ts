@@ -4,8 +4,9 @@ import { tables, type AppDb, type ContractDetails } from '../sql.js';
 /**
  * Writes a customer's contract details. Version 1 writes support_contract;
  * version 2 writes through the migration helper (old shape first while it is
- * authoritative, the new shape behind DualWriteContractDetails), in one
- * transaction so both shapes change together.
+ * authoritative, the new shape behind DualWriteContractDetails; from cut-off
+ * new first, then old behind the same flag until contract turns it off), in
+ * one transaction so both shapes change together.
  */
 export class ContractWriter {
   private readonly t: ReturnType<typeof tables>;
@@ -40,27 +41,35 @@ export class ContractWriter {
   }
 
   private async write(tx: SqlClient, id: number, tenant: string, d: ContractDetails): Promise<void> {
-    const old = () => this.writeOld(tx, id, d);
     const m = this.options.migration;
-    if (!m) return old();
+    if (!m) return this.writeOld(tx, id, d);
+    // Each side in a savepoint of its own: the one written second (new until cut-off, old from
+    // cut-off until contract) may fail, e.g. old once contract has archived it, and its failure
+    // is recorded, never thrown, so it must not abort the transaction the first side wrote in.
     await m.write({ key: String(id), tenant }, {
-      old,
-      // A savepoint keeps a failed new-shape write from aborting the transaction.
-      new: async () => {
-        await tx.query('SAVEPOINT dual_write');
-        try {
-          await tx.query(`UPDATE ${this.t.customer} SET tier = $2, end_date = $3 WHERE id = $1`, [id, d.tier, d.endDate]);
-          await tx.query('RELEASE SAVEPOINT dual_write');
-        } catch (e) {
-          await tx.query('ROLLBACK TO SAVEPOINT dual_write');
-          throw e;
-        }
-      },
+      old: () => inSavepoint(tx, 'old_shape', () => this.writeOld(tx, id, d)),
+      new: () => inSavepoint(tx, 'new_shape', () => this.writeNew(tx, id, d)),
     });
+  }
+
+  private async writeNew(tx: SqlClient, id: number, d: ContractDetails): Promise<void> {
+    await tx.query(`UPDATE ${this.t.customer} SET tier = $2, end_date = $3 WHERE id = $1`, [id, d.tier, d.endDate]);
   }
 
   private async writeOld(tx: SqlClient, id: number, d: ContractDetails): Promise<void> {
     const updated = await tx.query(`UPDATE ${this.t.contract} SET tier = $2, end_date = $3 WHERE customer_id = $1 RETURNING id`, [id, d.tier, d.endDate]);
     if (!updated.rows.length) await tx.query(`INSERT INTO ${this.t.contract} (customer_id, tier, end_date) VALUES ($1, $2, $3)`, [id, d.tier, d.endDate]);
+  }
+}
+
+/** Runs `fn` in a savepoint, so its failure undoes only its own statements, not the transaction's. */
+async function inSavepoint(tx: SqlClient, name: string, fn: () => Promise<void>): Promise<void> {
+  await tx.query(`SAVEPOINT ${name}`);
+  try {
+    await fn();
+    await tx.query(`RELEASE SAVEPOINT ${name}`);
+  } catch (e) {
+    await tx.query(`ROLLBACK TO SAVEPOINT ${name}`);
+    throw e;
   }
 }

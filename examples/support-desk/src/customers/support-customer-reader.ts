@@ -38,8 +38,9 @@ export class SupportCustomerReader {
     const ctx = { key: String(id), ...(tenant ? { tenant } : {}) };
     const stage = migration.stage(ctx);
     if (stage === 'shadow' || stage === 'live') {
-      // Both sides from one snapshot, so a concurrent write cannot fake a mismatch.
-      return this.db.transaction((tx) => migration.read(ctx, { old: () => this.readOld(tx, id), new: () => this.readNew(tx, id) }), { isolation: 'repeatable read', readOnly: true });
+      // Both sides from one snapshot, so a concurrent write cannot fake a mismatch; the
+      // transaction ends when the read returns, so the read waits for the comparison.
+      return this.db.transaction((tx) => migration.read(ctx, { old: () => this.readOld(tx, id), new: () => this.readNew(tx, id), awaitCompare: true }), { isolation: 'repeatable read', readOnly: true });
     }
     return migration.read(ctx, { old: () => this.readOld(this.db, id), new: () => this.readNew(this.db, id) });
   }

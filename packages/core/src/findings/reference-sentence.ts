@@ -7,7 +7,7 @@ export const MAX_NAMED_SYMBOLS = 4;
  * The application code a finding breaks, in one sentence:
  * `This change modifies the persisted representation used by
  * SupportCustomerReader (src/customers/reader.ts:23, reads) and ContractWriter
- * (src/contracts/contract-writer.ts:63, 64, writes).` Undefined without references.
+ * (src/contracts/contract-writer.ts:60, 61, writes).` Undefined without references.
  */
 export function referencesSentence(references: FindingReference[]): string | undefined {
   if (!references.length) return undefined;

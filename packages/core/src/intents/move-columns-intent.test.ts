@@ -26,7 +26,7 @@ describe('move-columns plan', () => {
     const p = plan(change({}, sync));
     for (const phase of p.phases) {
       expect(phase.backout.length).toBeGreaterThan(10);
-      if (phase.id !== 'backfill' && !(phase.id === 'cut-off' && sync === 'app' && phase.forward.length === 0)) expect(phase.backward.length + phase.flags.length).toBeGreaterThan(0);
+      if (phase.id !== 'backfill') expect(phase.backward.length + phase.flags.length).toBeGreaterThan(0);
     }
     const ids = allSteps(p).map((s) => s.id);
     expect(new Set(ids).size).toBe(ids.length);
@@ -81,8 +81,40 @@ describe('move-columns plan', () => {
   it('in app mode requires the old version gone before the backfill, and catches up the old shape when cut-off is undone', () => {
     const p = plan(change({ oldVersions: { app: 'support-desk', versions: ['1'] } }, 'app'));
     expect(p.phases[2]!.gates.map((g) => g.id)).toEqual(['dual-write-on', 'old-versions-gone']);
-    expect(p.phases[4]!.backward.map((s) => s.kind)).toEqual(['pause', 'backfill']);
+    expect(p.phases[4]!.backward.map((s) => s.id)).toEqual(['cut-off.backward.dual-write-on', 'cut-off.backward.await-apps', 'cut-off.backward.catch-up']);
+    expect(p.phases[4]!.backward[0]).toMatchObject({ kind: 'flag', flag: 'DualWriteContractDetails', set: { enabled: true, rolloutBps: 10_000 } });
     expect(plan(change({}, 'app')).notes.join(' ')).toContain('oldVersions');
+  });
+
+  it('in app mode keeps the app writing the old shape through cut-off (ramp-down), and verifies parity there in both modes', () => {
+    for (const sync of ['trigger', 'app'] as const) {
+      const cutOff = plan(change({}, sync)).phases[4]!;
+      expect(cutOff.verify.map((v) => v.id)).toEqual(['parity']);
+      expect(cutOff.app[0]!.summary).toContain('"ramp-down"');
+    }
+    expect(plan(change({}, 'app')).phases[4]!.access.writes).toEqual([{ table: 'support_customer' }, { table: 'support_contract', via: 'DualWriteContractDetails' }]);
+  });
+
+  it('in app mode stops the old-shape writes and waits for the apps to see it before archiving, and resumes them only once restored', () => {
+    const c = plan(change({}, 'app')).phases[5]!;
+    expect(c.forward.map((s) => s.id)).toEqual([
+      'contract.forward.stop-old-writes',
+      'contract.forward.await-apps',
+      'contract.forward.archive',
+      'contract.forward.remove-ReadContractDetailsFromCustomer',
+      'contract.forward.remove-DualWriteContractDetails',
+    ]);
+    expect(c.forward[0]).toMatchObject({ kind: 'flag', flag: 'DualWriteContractDetails', set: { enabled: false, rolloutBps: 0 } });
+    expect(c.forward[1]).toMatchObject({ kind: 'pause' });
+    expect(c.backward.map((s) => s.id)).toEqual([
+      'contract.backward.restore-ReadContractDetailsFromCustomer',
+      'contract.backward.restore',
+      'contract.backward.restore-DualWriteContractDetails',
+      'contract.backward.await-apps',
+      'contract.backward.catch-up',
+    ]);
+    const catchUp = c.backward.at(-1)!;
+    expect(catchUp.kind === 'backfill' && catchUp.backfill.verification).toBeTruthy();
   });
 
   it('archives the source table in contract and restores it going back', () => {

@@ -1,5 +1,5 @@
 import { moveColumnsParams, type ChangeSpec, type MoveColumnsParams } from '../change/change-spec.js';
-import type { BackfillSpec, Gate, Phase, Plan, Step } from '../plan/plan.js';
+import type { Gate, Phase, Plan, Step } from '../plan/plan.js';
 import { PLAN_VERSION } from '../plan/plan.js';
 import { findColumn, findTable, type SchemaModel, type TableModel } from '../schema/schema-model.js';
 import { formatDuration } from '../util/duration.js';
@@ -136,8 +136,9 @@ function buildPlan(change: MoveChange, m: sql.MoveShape, sourceTable: TableModel
   const oldGone: Gate[] = p.oldVersions
     ? [{ id: 'old-versions-gone', kind: 'app-versions', description: `no ${p.oldVersions.app} ${p.oldVersions.versions.join('/')} instance seen in the last ${formatDuration(p.oldVersions.within)}`, app: p.oldVersions.app, retired: p.oldVersions.versions, withinSeconds: p.oldVersions.within / 1000 }]
     : [];
-  const sk = moveColumnsSketches({ ...m, flags, entity: pascal(m.target), entityVar: camel(m.target) });
+  const sk = moveColumnsSketches({ ...m, sync: change.sync, flags, entity: pascal(m.target), entityVar: camel(m.target) });
   const retire = p.retire === 'table' ? sql.archiveTableSql(m) : sql.archiveColumnsSql(m);
+  const retireText = p.retire === 'table' ? `move ${m.source} into the ${sql.archiveSchema(m)} schema` : `archive and drop ${colList} from ${m.source}`;
   const step = (phase: string, dir: 'forward' | 'backward', name: string) => `${phase}.${dir}.${name}`;
   const ddl = (id: string, description: string, text: string): Step => ({ id, kind: 'sql', description, sql: text, ddl: true });
   const readOff = { enabled: false, rolloutBps: 0 };
@@ -214,23 +215,25 @@ function buildPlan(change: MoveChange, m: sql.MoveShape, sourceTable: TableModel
     },
     {
       id: 'cut-off',
-      title: `Stop writing ${m.source}`,
+      title: app ? `Write ${m.target} first, ${m.source} after it` : `Stop writing ${m.source}`,
       summary: app
-        ? `${m.target} becomes the only place written. ${m.source} keeps its last values for a rollback, which copies back what was written since.`
+        ? `${m.target} becomes authoritative: the application writes it first and ${m.source} after it (ramp-down, behind ${flags.dualWrite}), so ${m.source} stays whole for a rollback. Contract stops the writes to ${m.source}.`
         : `${m.target} becomes the only place the application writes; a trigger on ${m.target} keeps ${m.source} current until contract, so the previous version still works and a rollback loses nothing.`,
-      backout: app ? `Resume dual-writes, then copy ${colList} written since cut-off back into ${m.source}.` : `Resume writing ${m.source}; drop the reverse trigger.`,
+      backout: app ? `Write ${m.source} first again, then copy back what a failed ${m.source} write missed since cut-off.` : `Resume writing ${m.source}; drop the reverse trigger.`,
       forward: app ? [] : [ddl(step('cut-off', 'forward', 'create-reverse-trigger'), `create trigger ${names.toOld} on ${m.target}`, sql.createToOldTriggerSql(m))],
       backward: app
         ? [
-            { id: step('cut-off', 'backward', 'await-apps'), kind: 'pause', description: 'wait for app instances to resume dual-writes' },
-            { id: step('cut-off', 'backward', 'catch-up'), kind: 'backfill', description: `copy ${colList} written since cut-off back into ${m.source}`, backfill: sql.backfillToOld(m, 'catch-up-checksums') },
+            // In ramp-down the dual-write flag picks the keys that still write the old shape; back in read-switch it picks those that write the new one, which every key must.
+            { id: step('cut-off', 'backward', 'dual-write-on'), kind: 'flag', description: `turn ${flags.dualWrite} on for everyone`, flag: flags.dualWrite, set: dualOn },
+            { id: step('cut-off', 'backward', 'await-apps'), kind: 'pause', description: `wait for app instances to write ${m.source} first again` },
+            { id: step('cut-off', 'backward', 'catch-up'), kind: 'backfill', description: `copy ${colList} that ${m.source} missed since cut-off back into it`, backfill: sql.backfillToOld(m, 'catch-up-checksums') },
           ]
         : [
             { id: step('cut-off', 'backward', 'await-apps'), kind: 'pause', description: `wait for app instances to resume writing ${m.source}` },
             ddl(step('cut-off', 'backward', 'drop-reverse-trigger'), `drop trigger ${names.toOld}`, sql.dropTriggerSql(m, 'toOld')),
           ],
-      // With sync: app the old shape stops receiving writes here, so parity is a gate to enter, not a state to keep.
-      verify: app ? [] : [parityVerify],
+      // Both modes keep writing the old shape after the new one until contract.
+      verify: [parityVerify],
       gates: [
         ...readSwitchedGates(flags.readSwitch, readSoak),
         parity,
@@ -238,33 +241,48 @@ function buildPlan(change: MoveChange, m: sql.MoveShape, sourceTable: TableModel
       ],
       flags: [],
       app: [sk.cutOff],
-      access: { writes: [{ table: m.target }, { table: m.source, stopped: true }, ...(app ? [] : [{ table: m.source, via: 'trigger' }])], reads: [{ table: m.target }] },
+      access: {
+        writes: [{ table: m.target }, ...(app ? [{ table: m.source, via: flags.dualWrite }] : [{ table: m.source, stopped: true }, { table: m.source, via: 'trigger' }])],
+        reads: [{ table: m.target }],
+      },
     },
     {
       id: 'contract',
       title: p.retire === 'table' ? `Retire ${m.source}` : `Drop ${colList} from ${m.source}`,
-      summary: `${p.retire === 'table' ? `Move ${m.source} into the ${sql.archiveSchema(m)} schema` : `Archive and drop ${colList} from ${m.source}`}${app ? '' : ', drop the sync triggers'} and remove the flags. Due ${formatDuration(p.retention)} after cut-off.`,
-      backout: `Restore ${m.source} from the archive${app ? '' : ', recreate the triggers'} and copy back what was written since.`,
+      summary: app
+        ? `Turn ${flags.dualWrite} off and wait for the apps to stop writing ${m.source}, then ${retireText} and remove the flags. Due ${formatDuration(p.retention)} after cut-off.`
+        : `${retireText.charAt(0).toUpperCase()}${retireText.slice(1)}, drop the sync triggers and remove the flags. Due ${formatDuration(p.retention)} after cut-off.`,
+      backout: `Restore ${m.source} from the archive${app ? `, turn ${flags.dualWrite} back on` : ', recreate the triggers'} and copy back what was written since.`,
       forward: [
-        ...(app ? [] : [ddl(step('contract', 'forward', 'drop-triggers'), 'drop both sync triggers', `${sql.dropTriggerSql(m, 'toOld')}\n${sql.dropTriggerSql(m, 'toNew')}`)]),
+        ...(app
+          ? [
+              { id: step('contract', 'forward', 'stop-old-writes'), kind: 'flag', description: `turn ${flags.dualWrite} off: the apps stop writing ${m.source}`, flag: flags.dualWrite, set: readOff } satisfies Step,
+              { id: step('contract', 'forward', 'await-apps'), kind: 'pause', description: `wait for app instances to stop writing ${m.source}` } satisfies Step,
+            ]
+          : [ddl(step('contract', 'forward', 'drop-triggers'), 'drop both sync triggers', `${sql.dropTriggerSql(m, 'toOld')}\n${sql.dropTriggerSql(m, 'toNew')}`)]),
         ddl(step('contract', 'forward', 'archive'), p.retire === 'table' ? `move ${m.source} to ${sql.archiveSchema(m)}` : `archive and drop ${colList} from ${m.source}`, retire.forward),
         ...[flags.readSwitch, ...(app ? [flags.dualWrite] : [])].map((f): Step => ({ id: step('contract', 'forward', `remove-${f}`), kind: 'flag', description: `remove flag ${f}`, flag: f, set: 'remove' })),
       ],
       backward: [
-        ...[flags.readSwitch, ...(app ? [flags.dualWrite] : [])].map((f): Step => ({ id: step('contract', 'backward', `restore-${f}`), kind: 'flag', description: `restore flag ${f}`, flag: f, set: dualOn })),
+        { id: step('contract', 'backward', `restore-${flags.readSwitch}`), kind: 'flag', description: `restore flag ${flags.readSwitch}`, flag: flags.readSwitch, set: dualOn },
         ddl(step('contract', 'backward', 'restore'), `restore ${m.source} from the archive`, retire.backward),
-        ...(app ? [] : [ddl(step('contract', 'backward', 'recreate-triggers'), 'recreate both sync triggers', `${sql.createToNewTriggerSql(m)}\n${sql.createToOldTriggerSql(m)}`)]),
-        // With sync: app the apps keep writing only the new shape until cut-off is undone, whose own catch-up then verifies.
-        { id: step('contract', 'backward', 'catch-up'), kind: 'backfill', description: `copy ${colList} written since contract back into ${m.source}`, backfill: app ? withoutVerification(sql.backfillToOld(m, 'restore-checksums')) : sql.backfillToOld(m, 'restore-checksums') },
+        ...(app
+          ? [
+              // Only once the old shape is back: the writes the flag resumes need it there.
+              { id: step('contract', 'backward', `restore-${flags.dualWrite}`), kind: 'flag', description: `restore flag ${flags.dualWrite}: the apps write ${m.source} after ${m.target} again`, flag: flags.dualWrite, set: dualOn } satisfies Step,
+              { id: step('contract', 'backward', 'await-apps'), kind: 'pause', description: `wait for app instances to write ${m.source} again` } satisfies Step,
+            ]
+          : [ddl(step('contract', 'backward', 'recreate-triggers'), 'recreate both sync triggers', `${sql.createToNewTriggerSql(m)}\n${sql.createToOldTriggerSql(m)}`)]),
+        { id: step('contract', 'backward', 'catch-up'), kind: 'backfill', description: `copy ${colList} written since contract back into ${m.source}`, backfill: sql.backfillToOld(m, 'restore-checksums') },
         ...(p.retire === 'columns' ? [ddl(step('contract', 'backward', 'drop-archive'), 'drop the archive copy', `DROP TABLE IF EXISTS "${sql.archiveSchema(m)}"."${m.source.split('.').pop()}";`)] : []),
       ],
       verify: [],
       gates: [
         { id: 'retention', kind: 'soak', description: `${formatDuration(p.retention)} have passed since cut-off`, phase: 'cut-off', seconds: Math.max(p.retention, p.soak.cutOff ?? 0) / 1000 },
-        // With sync: app the old shape stops receiving writes at cut-off, so only trigger mode can still prove parity.
+        // With sync: app the dual-write flag may have ramped the old writes down per key, so only trigger mode can still prove parity.
         ...(app ? [] : [parity, ...oldGone]),
       ],
-      flags: [],
+      flags: app ? [{ flag: flags.dualWrite, forward: readOff, backward: dualOn }] : [],
       app: [sk.contract],
       access: { writes: [{ table: m.target }], reads: [{ table: m.target }] },
     },
@@ -285,7 +303,7 @@ function buildPlan(change: MoveChange, m: sql.MoveShape, sourceTable: TableModel
     sync: change.sync,
     lockTimeoutMs: change.execution.lockTimeout,
     flags: [
-      ...(app ? [{ name: flags.dualWrite, purpose: `write ${colList} to ${m.target} as well as ${m.source}` }] : []),
+      ...(app ? [{ name: flags.dualWrite, purpose: `write ${colList} to both ${m.source} and ${m.target}, from dual-write until contract` }] : []),
       { name: flags.readSwitch, purpose: `read ${colList} from ${m.target} instead of ${m.source}` },
     ],
     notes,
@@ -296,11 +314,6 @@ function buildPlan(change: MoveChange, m: sql.MoveShape, sourceTable: TableModel
     },
     phases,
   };
-}
-
-function withoutVerification(b: BackfillSpec): BackfillSpec {
-  const { verification: _skip, ...rest } = b;
-  return rest;
 }
 
 function tableShape(t: TableModel) {

@@ -2,6 +2,8 @@ import type { AppChange } from '../plan/plan.js';
 import type { MoveShape } from './move-columns-sql.js';
 
 interface SketchInput extends MoveShape {
+  /** Who writes the old shape after the new one at cut-off: the app, or the reverse trigger. */
+  sync: 'trigger' | 'app';
   flags: { dualWrite: string; readSwitch: string };
   /** `SupportCustomer`, `supportCustomer`. */
   entity: string;
@@ -37,12 +39,23 @@ await migration.write({ key: String(${m.entityVar}Id) }, {
   new: () => one(db, 'SELECT * FROM ${m.target} WHERE ${m.targetKey} = $1', [id]),
 });`,
     },
-    cutOff: {
-      side: 'write',
-      summary: `Write ${list} to ${m.target} only. With the migration helper nothing changes in code: at cut-off its stage becomes "complete" and it calls only the new side.`,
-      sketch: `// Stage "complete": migration.write(...) runs only \`new\`, migration.read(...) only \`new\`.
+    cutOff: m.sync === 'app'
+      ? {
+          side: 'write',
+          flag: m.flags.dualWrite,
+          summary: `Write ${list} to ${m.target} first (now authoritative), then to ${m.source} behind ${m.flags.dualWrite}, so ${m.source} stays whole for a rollback. With the migration helper nothing changes in code: at cut-off its stage becomes "ramp-down". Put the ${m.source} write in a savepoint of its own: contract turns ${m.flags.dualWrite} off before it archives ${m.source}, but a write already past the flag may still fail, and that failure is recorded, never thrown, so it must not abort the transaction.`,
+          sketch: `// Stage "ramp-down": migration.write(...) runs \`new\`, then \`old\`; migration.read(...) only \`new\`.
+await migration.write({ key: String(${m.entityVar}Id) }, {
+  new: () => db.query('UPDATE ${m.target} SET ${setOld} WHERE ${m.targetKey} = $1', [${m.entityVar}Id, ${params}]),
+  old: () => inSavepoint(db, () => db.query('UPDATE ${m.source} SET ${setOld} WHERE ${m.join} = $1', [${m.entityVar}Id, ${params}])),
+});`,
+        }
+      : {
+          side: 'write',
+          summary: `Write ${list} to ${m.target} only; the reverse trigger copies them to ${m.source} until contract. With the migration helper nothing changes in code: at cut-off its stage becomes "ramp-down" and, with sync 'trigger', it calls only the new side.`,
+          sketch: `// Stage "ramp-down", sync 'trigger': migration.write(...) runs only \`new\` (the trigger writes old), migration.read(...) only \`new\`.
 await migration.write({ key: String(${m.entityVar}Id) }, { old, new: writeNew });`,
-    },
+        },
     contract: {
       side: 'read',
       summary: `Before contract, deploy code that no longer mentions ${m.source}'s ${list} or the flags: read and write ${m.target} directly and delete the migration helper calls.`,

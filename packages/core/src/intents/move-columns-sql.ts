@@ -178,7 +178,14 @@ export function clearOrphansInNew(m: MoveShape): BackfillSpec {
   };
 }
 
-/** Copy new → old by target-key ranges (catch-up after the old shape stopped receiving writes). */
+/**
+ * Copy new → old by target-key ranges (catch-up after the old shape stopped
+ * receiving writes; extract-columns' backfill). A missing source row is
+ * inserted, unless a concurrent write's sync trigger inserted it after this
+ * statement's snapshot: that write held the target row this batch waited for
+ * (FOR SHARE), so its row already holds the value the batch read, and
+ * ON CONFLICT DO NOTHING keeps it instead of failing on the key.
+ */
 export function backfillToOld(m: MoveShape, id: string): BackfillSpec {
   const K = ident(m.targetKey);
   const J = ident(m.join);
@@ -189,6 +196,7 @@ export function backfillToOld(m: MoveShape, id: string): BackfillSpec {
        SELECT t.${K}, ${cols(m, 't.')} FROM t
         WHERE ${row(m, 't.')} IS DISTINCT FROM ROW(${m.columns.map(() => 'NULL').join(', ')})
           AND NOT EXISTS (SELECT 1 FROM ${S} AS e WHERE e.${J} = t.${K})
+       ON CONFLICT DO NOTHING
        RETURNING 1)`
     : '';
   return {

@@ -51,13 +51,6 @@ describe('renderPlanMarkdown', () => {
         expect(diagram).toContain('support_customer -.-> Flag -.->|"reads"| App');
       });
 
-      it('draws the cut-off as a stopped arrow with a red linkStyle on it', () => {
-        const diagram = phaseDiagram(md, 5);
-        const stopped = links(diagram).find((l) => l.text.includes('✕ stopped'));
-        expect(stopped?.text).toBe('App -.->|"✕ stopped"| support_contract');
-        expect(linkStyleIndex(diagram, '#f85149')).toEqual([stopped!.first]);
-        expect(stopped!.first).toBe(1);
-      });
 
       it('points the orange linkStyle at the backfill link', () => {
         const diagram = phaseDiagram(md, 3);
@@ -78,10 +71,25 @@ describe('renderPlanMarkdown', () => {
         const rows = md.split('\n').filter((l) => /^\| \d /.test(l));
         expect(rows.map((r) => r.split(' | ')[0])).toEqual(plan.phases.map((p, i) => `| ${i + 1} ${p.id}`));
         expect(rows[3]).toContain('`ReadContractDetailsFromCustomer` off → on 1%');
-        expect(rows[4]).toContain(plan.sync === 'trigger' ? 'new only (old kept current by trigger)' : 'new only (old stopped)');
+        expect(rows[4]).toContain(plan.sync === 'trigger' ? 'new only (old kept current by trigger)' : 'new + old (behind `DualWriteContractDetails`)');
       });
     });
   }
+
+  it('draws the trigger-mode cut-off as a stopped arrow with a red linkStyle on it', () => {
+    const diagram = phaseDiagram(renderPlanMarkdown(seedPlan('trigger')), 5);
+    const stopped = links(diagram).find((l) => l.text.includes('✕ stopped'));
+    expect(stopped?.text).toBe('App -.->|"✕ stopped"| support_contract');
+    expect(linkStyleIndex(diagram, '#f85149')).toEqual([stopped!.first]);
+    expect(stopped!.first).toBe(1);
+  });
+
+  it('draws the app-mode cut-off as ramp-down: new written, old still written behind the dual-write flag', () => {
+    const diagram = phaseDiagram(renderPlanMarkdown(seedPlan('app')), 5);
+    expect(diagram).toContain('App ==>|"writes"| support_customer');
+    expect(diagram).toContain('App --> Flag ==>|"writes"| support_contract');
+    expect(diagram).not.toContain('stopped');
+  });
 
   it('draws trigger writes from the written table through a Trigger node', () => {
     const diagram = phaseDiagram(renderPlanMarkdown(seedPlan('trigger')), 2);

@@ -60,8 +60,8 @@ describe('addCodeReferences on the seed app', () => {
     const report = await addCodeReferences(r.report, { migrations, applied, code });
     const drop = report.findings.find((f) => f.rule === 'drop-table');
     expect(drop?.references).toEqual([
-      { file: 'src/contracts/contract-writer.ts', line: 63, symbol: 'ContractWriter', access: 'write' },
-      { file: 'src/contracts/contract-writer.ts', line: 64, symbol: 'ContractWriter', access: 'write' },
+      { file: 'src/contracts/contract-writer.ts', line: 60, symbol: 'ContractWriter', access: 'write' },
+      { file: 'src/contracts/contract-writer.ts', line: 61, symbol: 'ContractWriter', access: 'write' },
       { file: 'src/customers/support-customer-reader.ts', line: 23, symbol: 'SupportCustomerReader', access: 'read' },
     ]);
     for (const f of report.findings.filter((f) => !f.impacts.includes('old-code') && !f.impacts.includes('rollback'))) expect(f.references).toEqual([]);

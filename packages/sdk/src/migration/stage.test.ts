@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { STAGES, stageFor, type Stage } from './stage.js';
 
-// Without rampDown (sync 'app', the default).
+// The same in both sync modes: what differs is who writes the other side (see migration.test.ts).
 const table: Array<[phase: string | null, readFlagOn: boolean, stage: Stage]> = [
   [null, false, 'off'],
   [null, true, 'off'],
@@ -13,8 +13,8 @@ const table: Array<[phase: string | null, readFlagOn: boolean, stage: Stage]> = 
   ['backfill', true, 'dual-write'],
   ['read-switch', false, 'shadow'],
   ['read-switch', true, 'live'],
-  ['cut-off', false, 'complete'],
-  ['cut-off', true, 'complete'],
+  ['cut-off', false, 'ramp-down'],
+  ['cut-off', true, 'ramp-down'],
   ['contract', false, 'complete'],
   ['contract', true, 'complete'],
   ['no-such-phase', true, 'off'],
@@ -26,13 +26,9 @@ describe('stageFor', () => {
     expect(stageFor(phase, readFlagOn)).toBe(stage);
   });
 
-  it.each(table)('with rampDown: phase %s, read flag on %s → the same, but ramp-down at cut-off', (phase, readFlagOn, stage) => {
-    expect(stageFor(phase, readFlagOn, { rampDown: true })).toBe(phase === 'cut-off' ? 'ramp-down' : stage);
-  });
-
-  it('with rampDown, reaches every stage in order as the phases advance', () => {
+  it('reaches every stage in order as the phases advance', () => {
     const phases = [null, 'expand', 'dual-write', 'backfill', 'read-switch', 'read-switch', 'cut-off', 'contract'];
-    const reached = phases.map((p, i) => stageFor(p, i === 5, { rampDown: true }));
+    const reached = phases.map((p, i) => stageFor(p, i === 5));
     expect([...new Set(reached)]).toEqual(Object.keys(STAGES));
   });
 });

@@ -9,6 +9,7 @@ import type { Side } from './migration-hooks.js';
  * - `live`: read new (compared with old); writes as dual-write, old still first.
  * - `ramp-down`: read new only; write new first, then old (by the reverse
  *   trigger, or by the app), so going back to `live` finds old current.
+ *   Contract ends it (see {@link stageFor}).
  * - `complete`: new shape only.
  */
 export type Stage = 'off' | 'dual-write' | 'shadow' | 'live' | 'ramp-down' | 'complete';
@@ -62,25 +63,23 @@ const stageByPhase = {
  * whether the read flag is on for the caller. An unrecognised phase is treated
  * like no phase (`off`): the old shape is authoritative until cut-off.
  *
- * Cut-off is `ramp-down` when something still writes the old shape: the
- * reverse trigger (sync 'trigger'), or the app itself when it opted in with
- * `rampDown`. Otherwise (sync 'app', the default) cut-off is `complete`: the
- * contract phase archives the old shape without first waiting for instances
- * to stop writing it, so an app that kept writing it would see those writes
- * fail mid-transaction; its rollback copies back what was written since instead.
+ * Cut-off is `ramp-down` in both sync modes: the old shape is still written,
+ * after the new one (by the reverse trigger with sync 'trigger', by the app
+ * where the dual-write flag is on with sync 'app'), so a rollback of cut-off
+ * finds it whole. Only contract stops that: with sync 'app' its first step
+ * turns the dual-write flag off and waits for the apps to see it before the
+ * old shape is archived.
  *
  * @example
- * stageFor('read-switch', true);                    // 'live'
- * stageFor('backfill', true);                       // 'dual-write' (the read flag only counts from read-switch)
- * stageFor('cut-off', true, { rampDown: true });    // 'ramp-down'
- * stageFor('cut-off', true);                        // 'complete'
+ * stageFor('read-switch', true);   // 'live'
+ * stageFor('backfill', true);      // 'dual-write' (the read flag only counts from read-switch)
+ * stageFor('cut-off', true);       // 'ramp-down'
+ * stageFor('contract', true);      // 'complete'
  */
-export function stageFor(appliedPhase: string | null, readFlagOn: boolean, opts: { rampDown?: boolean } = {}): Stage {
+export function stageFor(appliedPhase: string | null, readFlagOn: boolean): Stage {
   const stage: Stage =
     appliedPhase !== null && Object.hasOwn(stageByPhase, appliedPhase)
       ? stageByPhase[appliedPhase as Phase]
       : 'off';
-  if (stage === 'shadow' && readFlagOn) return 'live';
-  if (stage === 'ramp-down' && opts.rampDown !== true) return 'complete';
-  return stage;
+  return stage === 'shadow' && readFlagOn ? 'live' : stage;
 }
