@@ -31,6 +31,19 @@ export function isRetryable(e: unknown): boolean {
 }
 
 /**
+ * In a deadlock, the backend whose deadlock_timeout runs out first finds the
+ * cycle and is the one aborted. A step waits with a shorter one than the
+ * application's (1 s by default), so when its lock order crosses a request's
+ * (the app inserts a customer, then a ticket, while ADD FOREIGN KEY locks
+ * ticket, then customer) the step gives way and is retried, not the request.
+ * Setting it needs superuser or `GRANT SET ON PARAMETER deadlock_timeout`;
+ * without either the server's own value stays (lock_timeout still bounds the wait).
+ * https://www.postgresql.org/docs/current/runtime-config-locks.html#GUC-DEADLOCK-TIMEOUT
+ */
+export const STEP_DEADLOCK_TIMEOUT_MS = 100;
+const GIVE_WAY_IN_DEADLOCKS = `DO $$ BEGIN PERFORM set_config('deadlock_timeout', '${STEP_DEADLOCK_TIMEOUT_MS}ms', true); EXCEPTION WHEN insufficient_privilege THEN NULL; END $$`;
+
+/**
  * Run `work` in a transaction with `SET LOCAL lock_timeout`, so a statement
  * that needs a strong lock gives up instead of queueing every other query
  * behind it; retry with backoff and jitter. `work` records its own ledger
@@ -43,6 +56,7 @@ export async function withLockRetry<T>(db: Db, stepId: string, policy: RetryPoli
     try {
       return await db.transaction(async (tx) => {
         await tx.exec(`SET LOCAL lock_timeout = '${Math.max(1, Math.round(policy.lockTimeoutMs))}ms'`);
+        await tx.exec(GIVE_WAY_IN_DEADLOCKS);
         return work(tx);
       });
     } catch (e) {
