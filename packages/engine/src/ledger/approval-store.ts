@@ -28,7 +28,9 @@ export class ApprovalRequestNotFoundError extends SwitchbackError {
   }
 }
 
+/** A refusal, like the policy's (exit 1): the request stands and someone else can answer it. */
 export class SelfApprovalError extends SwitchbackError {
+  override readonly exitCode = 1;
   constructor(
     readonly request: number,
     readonly who: string,
@@ -47,7 +49,9 @@ export class RequestAnsweredError extends SwitchbackError {
   }
 }
 
+/** A refusal, like the policy's (exit 1): the request stands for a holder of the role. */
 export class ApprovalRoleError extends SwitchbackError {
+  override readonly exitCode = 1;
   constructor(
     readonly request: number,
     readonly transition: string,
