@@ -25,6 +25,10 @@ describe('add-foreign-key plan', () => {
     expect(stepSql(p, 'contract.backward.unvalidate')).toMatch(/DROP CONSTRAINT IF EXISTS .*\n.*NOT VALID;$/s);
   });
 
+  it('declares the key it adds as data, so a rehearsal fills and writes rows that hold it before the database checks it', () => {
+    expect(plan().constraints).toEqual([{ kind: 'foreign-key', table: 'support_ticket', columns: ['customer_id'], references: { table: 'support_customer', columns: ['id'] } }]);
+  });
+
   it('skips the index when one already leads with the columns, or when asked', () => {
     const schema = ticketSchema();
     schema.indexes!.by_customer = { name: 'by_customer', table: 'support_ticket', columns: ['customer_id', 'opened_at'], unique: false };

@@ -139,6 +139,7 @@ function buildPlan(change: AddForeignKeyChange, table: TableModel, target: Table
       after: [{ table: T, columns: table.columns.map((c) => c.name) }, { table: R, columns: target.columns.map((c) => c.name) }],
       joins: [{ from: T, to: R, label: `${cols} references ${refColumns.join(', ')}` }],
     },
+    constraints: [{ kind: 'foreign-key', table: T, columns: p.columns, references: { table: R, columns: refColumns } }],
     phases,
   };
 }

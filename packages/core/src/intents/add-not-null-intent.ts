@@ -7,7 +7,7 @@ import { camel } from '../util/names.js';
 import { ident, literal, qualified } from '../util/sql.js';
 import { bounds, estimate } from './move-columns-sql.js';
 import * as pair from './column-sync-sql.js';
-import { oldVersions, oldVersionsGate, oldVersionsNote } from './common-params.js';
+import { oldVersions, oldVersionsGate } from './common-params.js';
 import type { IntentDef, PlanProblem, PlanResult } from './intent.js';
 import { requireColumn, requireSingleKey, requireTable } from './intent-problems.js';
 
@@ -26,6 +26,8 @@ export const addNotNullParams = z.strictObject({
   fill: sqlExpression.optional(),
   /** App versions that may still write NULL; they must be gone before expand. */
   oldVersions,
+  /** `none`: no running version writes NULL to the column, so expand has no version to wait for (instead of oldVersions). */
+  nullWriters: z.literal('none', { error: 'write "none" (no running version writes NULL to the column), or remove it and set params.oldVersions' }).optional(),
 });
 export type AddNotNullParams = z.output<typeof addNotNullParams>;
 
@@ -53,8 +55,25 @@ export function planAddNotNull(change: AddNotNullChange, schema: SchemaModel): P
   const column = requireColumn(table, 'params.column', p.column, problems);
   if (column && !column.nullable) problems.push({ code: 'invalid-params', field: 'params.column', message: `${table.name}.${p.column} is already NOT NULL; nothing to change.` });
   const key = p.fill ? requireSingleKey(table, 'params.fill', 'filling NULLs', problems) : undefined;
+  const writers = nullWritersProblem(p, `${table.name}.${p.column}`);
+  if (writers) problems.push(writers);
   if (problems.length || !column) return { ok: false, problems };
   return { ok: true, plan: buildPlan(change, table, column, key) };
+}
+
+/**
+ * From expand on, a write that leaves the column NULL fails. Which running
+ * versions might write one is the app's to say, never assumed: the versions
+ * to wait for (oldVersions, a gate), or none (nullWriters: none, on record).
+ */
+function nullWritersProblem(p: AddNotNullParams, column: string): PlanProblem | undefined {
+  if (p.oldVersions && p.nullWriters) return { code: 'invalid-params', field: 'params.nullWriters', message: `params.oldVersions says versions ${p.oldVersions.versions.join('/')} of ${p.oldVersions.app} may write NULL to ${column}, and params.nullWriters says none does; keep the one that is true and remove the other.` };
+  if (p.oldVersions || p.nullWriters) return undefined;
+  return {
+    code: 'invalid-params',
+    field: 'params.oldVersions',
+    message: `say which running app versions may write NULL to ${column}: from expand on, each such write fails. Set params.oldVersions: { app: <name>, versions: [<versions that may write NULL>], within: 10m } so a gate waits until they are gone before expand, or, if every running version already writes a value there, set params.nullWriters: none.`,
+  };
 }
 
 function buildPlan(change: AddNotNullChange, table: TableModel, column: ColumnModel, key: ColumnModel | undefined): Plan {
@@ -124,8 +143,10 @@ await db.query('UPDATE ${T} SET ${C} = $2 WHERE id = $1', [id, ${camel(C)}]);` }
     sync: 'trigger',
     lockTimeoutMs: change.execution.lockTimeout,
     flags: [],
-    notes: [...(p.oldVersions ? [] : [oldVersionsNote(`NULL writes to ${T}.${C}`)]), ...(p.fill ? [] : [`Without params.fill, existing NULLs must be gone before contract; the gate no-nulls lists them.`])],
-    shapes: { before: [{ table: T, columns }], after: [{ table: T, columns: columns.map((c) => (c === C ? `${C} NOT NULL` : c)), added: [`${C} NOT NULL`] }], joins: [] },
+    notes: [...(p.nullWriters ? [`Assumed, not checked (params.nullWriters: none): no running app version writes NULL to ${T}.${C}. If one does, its writes fail from expand on: roll expand back (NULLs are accepted again) and set params.oldVersions instead.`] : []), ...(p.fill ? [] : [`Without params.fill, existing NULLs must be gone before contract; the gate no-nulls lists them.`])],
+    // With nullWriters, the versions before the change already treat the column as required (so a rehearsal's old version does too).
+    ...(p.fill && key ? { rewrites: [{ kind: 'fill-nulls' as const, table: T, column: C, value: p.fill }] } : {}),
+    shapes: { before: [{ table: T, columns: p.nullWriters ? columns.map((c) => (c === C ? `${C} NOT NULL in the app` : c)) : columns }], after: [{ table: T, columns: columns.map((c) => (c === C ? `${C} NOT NULL` : c)), added: [`${C} NOT NULL`] }], joins: [] },
     phases,
   };
 }

@@ -30,7 +30,7 @@ const changes = (table: string, column: string, renamed: string) => [
   changeOf('rename-column', { table, from: column, to: renamed }),
   changeOf('rename-table', { from: table, to: renamed }),
   changeOf('change-column-type', { table, column, type: 'bigint' }),
-  changeOf('add-not-null', { table, column, fill: '0' }),
+  changeOf('add-not-null', { table, column, fill: '0', nullWriters: 'none' }),
   changeOf('add-foreign-key', { table, columns: ['ref'], references: { table: 'parent_table' } }),
   changeOf('add-unique', { table, columns: [column, 'ref'] }),
   changeOf('add-index', { table, columns: ['ref', column] }),

@@ -22,8 +22,17 @@ describe('extract-columns plan', () => {
     const dual = (plan.phases[1]!.forward[0] as { sql: string }).sql;
     expect(dual).toContain('AFTER INSERT OR UPDATE OF "address" ON "support_customer"');
     expect(dual).toContain('INSERT INTO "customer_address" ("customer_id", "address")');
+    // A customer without an address gets no row: the new version's upsert creates it when it writes one.
+    expect(dual).toContain('IF NOT FOUND AND ROW(NEW."address") IS DISTINCT FROM ROW(NULL)');
     expect(dual).toContain('CREATE TRIGGER "0005-extract-address__to_new"');
     expect((plan.phases[4]!.forward[0] as { sql: string }).sql).toContain('CREATE TRIGGER "0005-extract-address__to_old" AFTER INSERT OR UPDATE OR DELETE ON "customer_address"');
+  });
+
+  it('tells the new version to write the new table with an upsert on its key from cut-off on', () => {
+    const cutOff = mustPlan(extract({ columns: ['company_name', 'address'] })).phases[4]!;
+    expect(cutOff.app.map((a) => a.side)).toEqual(['write']);
+    expect(cutOff.app[0]!.sketch).toContain('INSERT INTO customer_address (customer_id, company_name, address) VALUES ($1, $2, $3)\n  ON CONFLICT (customer_id) DO UPDATE SET company_name = EXCLUDED.company_name, address = EXCLUDED.address');
+    expect(cutOff.app[0]!.summary).toMatch(/always as an upsert on customer_id: a support_customer row whose company_name, address are all NULL has no customer_address row yet/);
   });
 
   it('makes extracted NOT NULL columns optional in expand, and restores NOT NULL only when no row is NULL', () => {

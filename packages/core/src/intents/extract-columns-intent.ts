@@ -103,7 +103,7 @@ function buildPlan(change: ExtractChange, from: TableModel, key: string, keyType
     {
       id: 'expand',
       title: `Create ${into}`,
-      summary: `Create ${into} (${intoKey} → ${p.from.table}.${key}, ${list}), empty${required.length ? `, and make ${required.join(', ')} optional in ${p.from.table} so the new version can insert without them` : ''}. Nothing uses ${into} yet, so every app version keeps working.`,
+      summary: `Create ${into} (${intoKey} → ${p.from.table}.${key}, ${list}), empty${required.length ? `, and make ${required.join(', ')} optional in ${p.from.table} so the new version can insert without ${required.length > 1 ? 'them' : 'it'}` : ''}. Nothing uses ${into} yet, so every app version keeps working.`,
       backout: `Drop ${into}; nothing has written it.${required.length ? ` NOT NULL goes back on ${required.join(', ')} unless a row holds NULL there.` : ''}`,
       forward: [
         ddl(step('expand', 'forward', 'create-table'), `create ${into}`, `CREATE TABLE IF NOT EXISTS ${T} (
@@ -125,7 +125,7 @@ function buildPlan(change: ExtractChange, from: TableModel, key: string, keyType
     {
       id: 'dual-write',
       title: `Sync ${into} with a trigger`,
-      summary: `A trigger on ${p.from.table} copies every insert and update of ${list} into ${into}; deletes follow by the foreign key.`,
+      summary: `A trigger on ${p.from.table} copies every insert and update of ${list} into ${into}, creating the row on the first value (a row with ${columns.length > 1 ? `all of ${list}` : list} NULL gets none); deletes follow by the foreign key.`,
       backout: `Drop the trigger; nobody reads ${into} yet.`,
       forward: [ddl(step('dual-write', 'forward', 'create-trigger'), `create trigger ${names.toOld} on ${p.from.table}`, sql.createToOldTriggerSql(r))],
       backward: [ddl(step('dual-write', 'backward', 'drop-trigger'), `drop trigger ${names.toOld}`, sql.dropTriggerSql(r, 'toOld'))],
@@ -225,7 +225,7 @@ function buildPlan(change: ExtractChange, from: TableModel, key: string, keyType
 
 function sketches(from: string, key: string, into: string, intoKey: string, cols: string[], flag: string, change: string): Record<'read' | 'write' | 'contract', AppChange> {
   const v = camel(sql.bareName(into));
-  const set = cols.map((c, i) => `${c} = $${i + 2}`).join(', ');
+  const set = cols.map((c) => `${c} = EXCLUDED.${c}`).join(', ');
   return {
     read: {
       side: 'read',
@@ -239,7 +239,7 @@ const ${v} = await migration.read({ key: String(id), tenant }, {
     },
     write: {
       side: 'write',
-      summary: `Write ${cols.join(', ')} to ${into} only, inserting the row if it is not there yet (the trigger keeps ${from} current for the previous version).`,
+      summary: `Write ${cols.join(', ')} to ${into} only, always as an upsert on ${intoKey}: a ${from} row whose ${cols.join(', ')} ${cols.length > 1 ? 'are all' : 'is'} NULL has no ${into} row yet, and while the previous version runs, its write to ${from} can create one at any moment. The trigger keeps ${from} current for that version.`,
       sketch: `await db.query(\`INSERT INTO ${into} (${intoKey}, ${cols.join(', ')}) VALUES ($1, ${cols.map((_, i) => `$${i + 2}`).join(', ')})
   ON CONFLICT (${intoKey}) DO UPDATE SET ${set}\`, [id, ...values]);`,
     },

@@ -36,7 +36,7 @@ describe('changesFromSql: one unsafe statement, one change', () => {
     ['RENAME TO', 'ALTER TABLE support_contract RENAME TO contract;', { intent: 'rename-table', id: 'rename-support-contract', params: { from: 'support_contract', to: 'contract' } }],
     ['ALTER COLUMN TYPE', 'ALTER TABLE support_contract ALTER COLUMN id TYPE numeric(20);', { intent: 'change-column-type', id: 'change-support-contract-id-type', params: { table: 'support_contract', column: 'id', type: 'numeric(20)' } }],
     ['ALTER COLUMN TYPE … USING a plain cast', 'ALTER TABLE support_contract ALTER COLUMN tier TYPE tier_level USING tier::tier_level;', { intent: 'change-column-type', id: 'change-support-contract-tier-type', params: { table: 'support_contract', column: 'tier', type: 'tier_level' } }],
-    ['SET NOT NULL', 'ALTER TABLE support_contract ALTER COLUMN tier SET NOT NULL;', { intent: 'add-not-null', id: 'require-support-contract-tier', params: { table: 'support_contract', column: 'tier' } }],
+    ['SET NOT NULL', 'ALTER TABLE support_contract ALTER COLUMN tier SET NOT NULL;', { intent: 'add-not-null', id: 'require-support-contract-tier', params: { table: 'support_contract', column: 'tier', nullWriters: 'none' } }],
     ['a validated FOREIGN KEY', 'ALTER TABLE support_agent ADD CONSTRAINT agent_team FOREIGN KEY (team_id) REFERENCES support_team (id);', { intent: 'add-foreign-key', id: 'link-support-agent-team-id', params: { table: 'support_agent', columns: ['team_id'], references: { table: 'support_team', columns: ['id'] }, name: 'agent_team' } }],
     ['a FOREIGN KEY … ON DELETE CASCADE', 'ALTER TABLE support_agent ADD FOREIGN KEY (team_id) REFERENCES support_team ON DELETE CASCADE;', { intent: 'add-foreign-key', id: 'link-support-agent-team-id', params: { table: 'support_agent', columns: ['team_id'], references: { table: 'support_team' }, onDelete: 'cascade' } }],
     ['ADD UNIQUE', 'ALTER TABLE support_agent ADD UNIQUE (email);', { intent: 'add-unique', id: 'unique-support-agent-email', params: { table: 'support_agent', columns: ['email'] } }],
@@ -62,6 +62,18 @@ describe('changesFromSql: one unsafe statement, one change', () => {
   });
 });
 
+describe('changesFromSql: SET NOT NULL', () => {
+  it('writes down the assumption SET NOT NULL makes, beside the parameter that states it, and the plan warns of it', () => {
+    const c = fromSql('ALTER TABLE support_contract ALTER COLUMN tier SET NOT NULL;').changes[0]!;
+    const yaml = changeFileYaml(c);
+    expect(yaml).toContain('  nullWriters: none # as SET NOT NULL assumes; if a running version may write NULL, set oldVersions instead\n');
+    const parsed = parseChangeFile(yaml, `changes/${c.id}.yaml`);
+    if (!parsed.ok) throw new Error(parsed.problems.map((p) => p.message).join('; '));
+    const planned = planChange(parsed.change, base);
+    expect(planned.ok && planned.plan.notes[0]).toMatch(/^Assumed, not checked \(params\.nullWriters: none\): no running app version writes NULL to support_contract\.tier\./);
+  });
+});
+
 describe('changesFromSql: what yields nothing, several changes, or no intent', () => {
   it.each([
     ['a concurrent index', 'SET lock_timeout = 2000;\nCREATE INDEX CONCURRENTLY agent_email ON support_agent (email);'],
@@ -79,7 +91,7 @@ describe('changesFromSql: what yields nothing, several changes, or no intent', (
     expect(r.changes.map((c) => `${c.intent} ${JSON.stringify(c.params)}`)).toEqual([
       'drop-column {"table":"support_customer","column":"address"}',
       'drop-column {"table":"support_agent","column":"team_id"}',
-      'add-not-null {"table":"support_agent","column":"email"}',
+      'add-not-null {"table":"support_agent","column":"email","nullWriters":"none"}',
       'drop-table {"table":"support_agent"}',
       'drop-table {"table":"support_team"}',
     ]);

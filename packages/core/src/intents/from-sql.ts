@@ -1,4 +1,4 @@
-import { Document, isCollection, isMap } from 'yaml';
+import { Document, isCollection, isMap, isNode, isScalar } from 'yaml';
 import { CHANGE_FILE_VERSION } from '../change/change-spec.js';
 import type { Finding } from '../findings/finding.js';
 import { checkMigration } from '../rules/check-migration.js';
@@ -30,6 +30,8 @@ export interface ProposedChange {
   /** An intent kind; it may be one the catalogue cannot plan yet (`plannable: false`). */
   intent: string;
   params: Record<string, unknown>;
+  /** Why a parameter has the value it has, when the statement only implies it (written beside it in the file). */
+  comments?: Record<string, string>;
   origins: SqlOrigin[];
   plannable: boolean;
 }
@@ -89,7 +91,7 @@ export function changesFromSql(files: SqlFile[], schema: SchemaModel): FromSqlRe
     let id = p.slug;
     for (let n = 2; ids.has(id); n++) id = `${p.slug}-${n}`;
     ids.add(id);
-    changes.push({ id, title: p.title, intent: p.intent, params: p.params, origins, plannable: Object.hasOwn(intents, p.intent) });
+    changes.push({ id, title: p.title, intent: p.intent, params: p.params, ...(p.comments ? { comments: p.comments } : {}), origins, plannable: Object.hasOwn(intents, p.intent) });
   };
 
   for (const move of detectMoves(files, schema)) {
@@ -195,7 +197,10 @@ function alterProposal(table: string, cmd: AstNode, flagged: (rule: string) => b
       return { slug: `change-${slug(table)}-${slug(column)}-type`, title: `Change ${table}.${column} to ${type}`, intent: 'change-column-type', params: { table, column, type } };
     }
     case 'AT_SetNotNull':
-      return flagged('set-not-null') ? { slug: `require-${slug(table)}-${slug(column)}`, title: `Make ${table}.${column} NOT NULL`, intent: 'add-not-null', params: { table, column } } : undefined;
+      // SET NOT NULL takes it that no running version writes NULL; the change file says so where it can be corrected.
+      return flagged('set-not-null')
+        ? { slug: `require-${slug(table)}-${slug(column)}`, title: `Make ${table}.${column} NOT NULL`, intent: 'add-not-null', params: { table, column, nullWriters: 'none' }, comments: { nullWriters: 'as SET NOT NULL assumes; if a running version may write NULL, set oldVersions instead' } }
+        : undefined;
     case 'AT_AddConstraint':
       if (c?.contype === 'CONSTR_FOREIGN' && flagged('validate-constraint-separately')) {
         const columns = names(c.fk_attrs);
@@ -265,7 +270,13 @@ export function changeFileYaml(change: ProposedChange): string {
   const doc = new Document({ version: CHANGE_FILE_VERSION, id: change.id, title: change.title, intent: change.intent, params: change.params });
   // Each parameter on one line, as hand-written change files have them: `from: { table: t, join: c }`.
   const params = doc.get('params', true);
-  if (isMap(params)) for (const pair of params.items) if (isCollection(pair.value)) pair.value.flow = true;
+  if (isMap(params)) {
+    for (const pair of params.items) {
+      if (isCollection(pair.value)) pair.value.flow = true;
+      const comment = isScalar(pair.key) ? change.comments?.[String(pair.key.value)] : undefined;
+      if (comment && isNode(pair.value)) pair.value.comment = ` ${comment}`;
+    }
+  }
   const body = doc.toString({ lineWidth: 0, flowCollectionPadding: true });
   return `# Replaces:\n${from.join('\n')}\n${body}`;
 }

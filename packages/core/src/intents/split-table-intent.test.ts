@@ -24,6 +24,15 @@ describe('split-table plan', () => {
     expect(del.kind === 'backfill' && del.backfill.batchSql).toBe(`DELETE FROM "support_contract" WHERE "id" BETWEEN $1::bigint AND $2::bigint AND (tier = 'platinum')`);
   });
 
+  it('holds the new table to the predicate: a CHECK added NOT VALID with the table, validated apart, gone with the table on the way back', () => {
+    const plan = mustPlan(split());
+    const [create, validate] = plan.phases[0]!.forward as { sql: string; ddl: boolean }[];
+    expect(create!.sql).toContain(`ALTER TABLE "platinum_contract" ADD CONSTRAINT "platinum_contract_where_check" CHECK ((tier = 'platinum') IS TRUE) NOT VALID;`);
+    expect(validate).toMatchObject({ sql: 'ALTER TABLE "platinum_contract" VALIDATE CONSTRAINT "platinum_contract_where_check";', ddl: false });
+    expect(plan.phases[0]!.verify.map((v) => v.id)).toEqual(['columns-exist', 'check-valid']);
+    expect((plan.phases[0]!.backward[0] as { sql: string }).sql).toBe('DROP TABLE IF EXISTS "platinum_contract";');
+  });
+
   it('evaluates the predicate on the trigger row by its column names', () => {
     const sql = (mustPlan(split()).phases[1]!.forward[0] as { sql: string }).sql;
     expect(sql).toContain(`EXISTS (SELECT 1 FROM (SELECT (NEW).*) AS r WHERE (tier = 'platinum'))`);

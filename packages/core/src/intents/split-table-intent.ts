@@ -9,6 +9,7 @@ import { qualified } from '../util/sql.js';
 import { moveLikeParams, readFlagSteps, readSwitchedGates, retentionGate } from './common-params.js';
 import type { IntentDef, PlanProblem, PlanResult } from './intent.js';
 import { singleKeyMissing, tableMissing, triggerSyncOnly } from './intent-problems.js';
+import { constraintNotValidatedSql } from './index-sql.js';
 import { DEFAULT_READ_SWITCH_SOAK_MS } from './move-columns-intent.js';
 import { bareName, missingColumnsSql, triggerMissingSql } from './move-columns-sql.js';
 import { FLAG_FULL, FLAG_OFF, oldVersionsGates, retireNotes } from './retire-phases.js';
@@ -92,11 +93,17 @@ function buildPlan(change: SplitChange, s: sql.SplitShape, allColumns: string[])
     {
       id: 'expand',
       title: `Create ${p.into}`,
-      summary: `Create ${p.into} like ${p.table} (columns, defaults, checks, indexes), empty. Nothing uses it yet.`,
-      backout: `Drop ${p.into}; nothing has written it.`,
-      forward: [ddl(step('expand', 'forward', 'create-table'), `create ${p.into} like ${p.table}`, sql.createTableSql(s))],
-      backward: [ddl(step('expand', 'backward', 'drop-table'), `drop ${p.into}`, `DROP TABLE IF EXISTS ${qualified(p.into)};`)],
-      verify: [{ id: 'columns-exist', kind: 'query-empty', description: `${p.into} has the columns of ${p.table}`, sql: missingColumnsSql(p.into, s.columns) }],
+      summary: `Create ${p.into} like ${p.table} (columns, defaults, checks, indexes), empty, with a CHECK that its rows hold ${p.where}. Nothing uses it yet.`,
+      backout: `Drop ${p.into} with its CHECK; nothing has written it.`,
+      forward: [
+        ddl(step('expand', 'forward', 'create-table'), `create ${p.into} like ${p.table}, with CHECK ${names.check} NOT VALID`, sql.createTableSql(s)),
+        { id: step('expand', 'forward', 'validate-check'), kind: 'sql', description: `validate ${names.check} (reads and writes continue)`, sql: sql.validateCheckSql(s), ddl: false },
+      ],
+      backward: [ddl(step('expand', 'backward', 'drop-table'), `drop ${p.into} and its CHECK`, `DROP TABLE IF EXISTS ${qualified(p.into)};`)],
+      verify: [
+        { id: 'columns-exist', kind: 'query-empty', description: `${p.into} has the columns of ${p.table}`, sql: missingColumnsSql(p.into, s.columns) },
+        { id: 'check-valid', kind: 'query-empty', description: `every row of ${p.into} holds ${p.where} (${names.check} validated)`, sql: constraintNotValidatedSql(p.into, names.check) },
+      ],
       gates: [{ id: 'predicate-runs', kind: 'query-empty', description: `the predicate is valid SQL over ${p.table}`, sql: `SELECT 1 FROM ${qualified(p.table)} WHERE (${p.where}) LIMIT 0` }],
       flags: [],
       app: [],

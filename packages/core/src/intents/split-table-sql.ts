@@ -1,6 +1,6 @@
 import type { BackfillSpec, RangeChecksum } from '../plan/plan.js';
 import { ident, literal, qualified } from '../util/sql.js';
-import { bounds, estimate, syncTriggerSql } from './move-columns-sql.js';
+import { bareName, bounds, estimate, syncTriggerSql } from './move-columns-sql.js';
 
 /**
  * SQL for split-table: the rows of `table` for which `where` holds live in
@@ -17,9 +17,9 @@ export interface SplitShape {
   where: string;
 }
 
-export function splitNames(s: SplitShape): { toNew: string; toOld: string } {
+export function splitNames(s: SplitShape): { toNew: string; toOld: string; check: string } {
   const base = s.change.length > 50 ? s.change.slice(0, 50) : s.change;
-  return { toNew: `${base}__to_new`, toOld: `${base}__to_old` };
+  return { toNew: `${base}__to_new`, toOld: `${base}__to_old`, check: `${bareName(s.into).slice(0, 51)}_where_check` };
 }
 
 const cols = (s: SplitShape, prefix = '') => s.columns.map((c) => prefix + ident(c)).join(', ');
@@ -37,6 +37,10 @@ export function createTableSql(s: SplitShape): string {
   // LIKE copies columns, defaults (so both tables draw keys from the same sequence), CHECKs and indexes, but not
   // foreign keys: those are copied after, while the table is empty (nothing to validate), so a row the new version
   // writes is checked as one written to the source (whose copy the trigger makes would fail on them otherwise).
+  // The predicate becomes a CHECK (IS TRUE: a row where it is NULL does not hold it either), so a row that belongs
+  // in the source cannot be written here. NOT VALID, as a table of that name may already hold rows: those are
+  // scanned by validateCheckSql, which lets reads and writes go on.
+  const check = splitNames(s).check;
   return `CREATE TABLE IF NOT EXISTS ${qualified(s.into)} (LIKE ${qualified(s.table)} INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING INDEXES);
 DO $copy$
 DECLARE k record;
@@ -46,7 +50,15 @@ BEGIN
       EXECUTE format('ALTER TABLE ${qualified(s.into).replace(/'/g, "''")} ADD CONSTRAINT %I %s', k.name, k.def);
     END IF;
   END LOOP;
+  IF NOT EXISTS (SELECT 1 FROM pg_constraint WHERE conrelid = ${literal(qualified(s.into))}::regclass AND conname = ${literal(check)}) THEN
+    ALTER TABLE ${qualified(s.into)} ADD CONSTRAINT ${ident(check)} CHECK ((${s.where}) IS TRUE) NOT VALID;
+  END IF;
 END $copy$;`;
+}
+
+/** Check the rows of `into` against the predicate (SHARE UPDATE EXCLUSIVE: reads and writes go on). */
+export function validateCheckSql(s: SplitShape): string {
+  return `ALTER TABLE ${qualified(s.into)} VALIDATE CONSTRAINT ${ident(splitNames(s).check)};`;
 }
 
 /** On `table`: a row that holds `where` is upserted into `into`; one that stops holding it, or is deleted, leaves `into`. */

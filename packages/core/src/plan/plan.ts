@@ -33,7 +33,40 @@ export interface Plan {
   notes: string[];
   /** The shapes before and after, for diagrams and reviewers. */
   shapes: { before: TableShape[]; after: TableShape[]; joins: JoinShape[] };
+  /**
+   * Constraints the change adds that the rows must already hold, though
+   * nothing in the schema says so before (a foreign key the application
+   * honours before the database checks it). A rehearsal generates and writes
+   * data that holds them from the start; the plan's gates check real data.
+   */
+  constraints?: PlannedConstraint[];
+  /**
+   * Data the change rewrites on purpose and no backward step restores (a
+   * NULL filled with a value): after a rollback the rows keep the new value.
+   * A rehearsal accepts exactly these in place of a committed write; any
+   * other difference is a lost write.
+   */
+  rewrites?: PlannedRewrite[];
   phases: Phase[];
+}
+
+/** A foreign key as a plan adds it: `table (columns)` names a row of `references.table (references.columns)`, or holds a NULL. */
+export interface PlannedConstraint {
+  kind: 'foreign-key';
+  table: string;
+  columns: string[];
+  references: { table: string; columns: string[] };
+}
+
+/**
+ * `table.column` holding NULL may come to hold `value`, a SQL expression
+ * evaluated on the row (the change file's fill, e.g. `0` or `'unknown'`).
+ */
+export interface PlannedRewrite {
+  kind: 'fill-nulls';
+  table: string;
+  column: string;
+  value: string;
 }
 
 export interface TableShape {
