@@ -32,12 +32,14 @@ function intentArb(tables: Table[]): fc.Arbitrary<{ intent: string; params: stri
     const options: fc.Arbitrary<{ intent: string; params: string }>[] = [
       col.map((c) => ({ intent: 'rename-column', params: `table: ${t.name}\n  from: ${c.name}\n  to: ${c.name}_renamed` })),
       col.map((c) => ({ intent: 'add-index', params: `table: ${t.name}\n  columns: [${c.name}]` })),
+      fc.constant({ intent: 'rename-table', params: `from: ${t.name}\n  to: ${t.name}_renamed` }),
       col.map((c) => ({ intent: 'drop-column', params: `table: ${t.name}\n  column: ${c.name}` })),
     ];
     const nullable = t.columns.filter((c) => c.nullable);
-    // The version that still writes NULL must be gone before the check is enforced: without oldVersions the plan
-    // takes the app's word that it writes none, and the rehearsal's old version does write some.
-    if (nullable.length) options.push(fc.constantFrom(...nullable).map((c) => ({ intent: 'add-not-null', params: `table: ${t.name}\n  column: ${c.name}\n  fill: "${fill(c.type)}"\n  oldVersions: { app: app, versions: ["1"], within: 10m }` })));
+    // Either the version that may write NULL is gone before the check is enforced (oldVersions), or none writes one
+    // (nullWriters: none), and the rehearsal's old version keeps running, writing values only.
+    const writers = fc.constantFrom('oldVersions: { app: app, versions: ["1"], within: 10m }', 'nullWriters: none');
+    if (nullable.length) options.push(fc.tuple(fc.constantFrom(...nullable), writers).map(([c, w]) => ({ intent: 'add-not-null', params: `table: ${t.name}\n  column: ${c.name}\n  fill: "${fill(c.type)}"\n  ${w}` })));
     const ints = t.columns.filter((c) => c.type === 'integer');
     if (ints.length) options.push(fc.constantFrom(...ints).map((c) => ({ intent: 'change-column-type', params: `table: ${t.name}\n  column: ${c.name}\n  type: bigint` })));
     // Generated integers and texts never repeat within a few hundred rows; booleans and dates would.
@@ -51,8 +53,21 @@ function fill(type: ColumnType): string {
   return { integer: '0', bigint: '0', text: "''", boolean: 'false', date: "'2020-01-01'::date" }[type];
 }
 
-describe('rehearse: random schemas and intents', () => {
-  it('every rehearsal of a valid intent over a random schema is clean (PGlite)', async () => {
+/**
+ * Runs per database: PGlite, and the server when DATABASE_URL is set (each run in a database of its own, made and
+ * dropped as `switchback rehearse --database-url` does). A server rehearsal has real sessions, so concurrency and
+ * lock waits are real there; its runs are fewer, to keep the file near a minute on a 2-core machine.
+ * PROPERTY_RUNS raises both counts to explore more inputs.
+ */
+const serverUrl = process.env.DATABASE_URL;
+const extraRuns = Number(process.env.PROPERTY_RUNS ?? 0);
+const where = [
+  { name: 'pglite', url: undefined as string | undefined, numRuns: extraRuns || 8 },
+  ...(serverUrl ? [{ name: 'postgres', url: serverUrl, numRuns: extraRuns || 5 }] : []),
+];
+
+describe.each(where)('rehearse: random schemas and intents on $name', ({ name, url, numRuns }) => {
+  it(`every rehearsal of a valid intent over a random schema is clean (${name})`, async () => {
     await fc.assert(
       fc.asyncProperty(
         schemaArb.chain((tables) => fc.record({ tables: fc.constant(tables), change: intentArb(tables) })),
@@ -60,10 +75,10 @@ describe('rehearse: random schemas and intents', () => {
           const yaml = `version: 1\nid: property-change\ntitle: generated\nintent: ${change.intent}\nparams:\n  ${change.params}\n`;
           const parsed = parseChangeFile(yaml, 'property-change.yaml');
           if (!parsed.ok) throw new Error(`${change.intent}: ${parsed.problems.map((p) => p.message).join('; ')}`);
-          const scratch = await createScratchDatabase({});
+          const scratch = await createScratchDatabase(url ? { url } : {});
           try {
             const r = await rehearse({ db: scratch.db, schema: [{ file: 'schema.sql', sql: schemaSql(tables) }], change: parsed.change, rows: 100, seed: 1, actor: 'test', settleOps: 6 });
-            expect(r.failures.slice(0, 2), `${change.intent} over\n${schemaSql(tables)}`).toEqual([]);
+            expect(r.failures.slice(0, 2), `${change.intent} (${change.params.replace(/\n\s*/g, ', ')}) over\n${schemaSql(tables)}`).toEqual([]);
             expect(r.ok).toBe(true);
           } finally {
             await scratch.dispose();
@@ -72,7 +87,7 @@ describe('rehearse: random schemas and intents', () => {
       ),
       // A rehearsal takes seconds, so no shrinking: the first failing case is reported as drawn, its intent and schema
       // in the assertion's message (replay it with FAST_CHECK_SEED).
-      { numRuns: 8, endOnFailure: true },
+      { numRuns, endOnFailure: true },
     );
   }, 300_000);
 });

@@ -1,3 +1,4 @@
+import { expect } from 'vitest';
 import { changeFrom, describeLifecycles, type LifecycleCase } from './intent-lifecycle.js';
 
 const S = 'desk';
@@ -33,9 +34,12 @@ params:
       record((await db.query<{ id: string; v: string }>(`UPDATE ${S}.support_contract SET tier = $2, end_date = date '2031-01-01' + $3::int WHERE id = $1 ${RET}`, [1 + (n % 40), n % 2 ? 'platinum' : 'gold', n])).rows);
       record((await db.query<{ id: string; v: string }>(`INSERT INTO ${S}.support_contract (customer_id, tier, end_date) VALUES ($1, 'platinum', date '2032-01-01' + $2::int) ${RET}`, [1 + (n % 40), n])).rows);
     },
-    // The new version writes platinum contracts into their own table.
+    // The new version writes platinum contracts into their own table, which holds no other (nor one of no tier).
     async newWrite(db, n) {
       record((await db.query<{ id: string; v: string }>(`INSERT INTO ${S}.platinum_contract (customer_id, tier, end_date) VALUES ($1, 'platinum', date '2033-01-01' + $2::int) ${RET}`, [41 + (n % 40), n])).rows);
+      for (const tier of ['gold', null]) {
+        await expect(db.query(`INSERT INTO ${S}.platinum_contract (customer_id, tier) VALUES ($1, $2)`, [41 + (n % 40), tier])).rejects.toThrow(/platinum_contract_where_check/);
+      }
     },
     newWritesFrom: 'cut-off',
     // Every committed contract exactly once: in support_contract (old), or in the table its tier says (new).

@@ -1,11 +1,11 @@
 import fs from 'node:fs';
-import path from 'node:path';
 import type { Command } from 'commander';
 import { ChangeFileError, planChange, problemAt, renderPlanMarkdown, renderPlanText, type Plan } from '@switchback/core';
 import { getChange, openPgliteFromTemplate, readSchema, SwitchbackError, type Db } from '@switchback/engine';
 import { readChangeFile } from '../change-arg.js';
 import { openTarget, outputOf, type GlobalOptions } from '../cli-context.js';
 import { planFromSql } from '../plan-from-sql.js';
+import { schemaFiles } from '../schema-files.js';
 
 interface PlanOptions extends GlobalOptions {
   format?: 'text' | 'json' | 'markdown';
@@ -82,7 +82,7 @@ async function schemaDatabase(o: PlanOptions): Promise<Db> {
   if (!o.schema) {
     return openTarget(o, 'plan');
   }
-  const files = sqlFiles(o.schema);
+  const files = schemaFiles(o.schema, '--schema');
   const db = await openPgliteFromTemplate();
   for (const f of files) {
     try {
@@ -93,21 +93,4 @@ async function schemaDatabase(o: PlanOptions): Promise<Db> {
     }
   }
   return db;
-}
-
-function sqlFiles(p: string): string[] {
-  let stat: fs.Stats;
-  try {
-    stat = fs.statSync(p);
-  } catch {
-    throw new SwitchbackError(`--schema ${p}: no such file or directory.`);
-  }
-  if (!stat.isDirectory()) return [p];
-  const files = fs
-    .readdirSync(p)
-    .filter((f) => f.endsWith('.sql') && !f.endsWith('.down.sql'))
-    .sort((a, b) => a.localeCompare(b, undefined, { numeric: true }))
-    .map((f) => path.join(p, f));
-  if (!files.length) throw new SwitchbackError(`--schema ${p}: the directory has no .sql files.`);
-  return files;
 }

@@ -7,6 +7,7 @@ import { readChangeFile } from '../change-arg.js';
 import { actorOf, outputOf, type GlobalOptions } from '../cli-context.js';
 import { Progress } from '../output.js';
 import { renderRehearsal } from '../render-rehearsal.js';
+import { schemaFiles } from '../schema-files.js';
 
 interface RehearseOptions extends GlobalOptions {
   rows: string;
@@ -124,10 +125,10 @@ function wholeNumber(flag: string, value: string, min: number, max: number): num
  * up to the newest one the change still plans against.
  */
 async function schemaFor(changeFile: string, spec: ChangeSpec, schema: string | undefined): Promise<{ file: string; sql: string }[]> {
-  if (schema) return sqlFiles(schema, '--schema').map((f) => ({ file: f, sql: fs.readFileSync(f, 'utf8') }));
+  if (schema) return schemaFiles(schema, '--schema').map((f) => ({ file: f, sql: fs.readFileSync(f, 'utf8') }));
   const dir = path.join(path.dirname(path.dirname(path.resolve(changeFile))), 'migrations');
   if (!fs.existsSync(dir)) throw new SwitchbackError(`No schema to rehearse against: pass --schema FILE_OR_DIR (the SQL that creates the tables ${spec.id} changes), or keep migrations in ${path.relative(process.cwd(), dir) || dir}.`);
-  const files = sqlFiles(dir, 'migrations');
+  const files = schemaFiles(dir, 'migrations');
   await loadSqlParser();
   const parsed: SqlFile[] = [];
   let usable = 0;
@@ -153,21 +154,4 @@ async function preflight(spec: ChangeSpec, text: string, files: { file: string; 
   }
   const planned = planChange(spec, buildSchema(parsed));
   if (!planned.ok) throw new ChangeFileError(planned.problems.map((p) => problemAt(text, spec.file, p.field, p.message)));
-}
-
-function sqlFiles(p: string, what: string): string[] {
-  let stat: fs.Stats;
-  try {
-    stat = fs.statSync(p);
-  } catch {
-    throw new SwitchbackError(`${what} ${p}: no such file or directory.`);
-  }
-  if (!stat.isDirectory()) return [p];
-  const files = fs
-    .readdirSync(p)
-    .filter((f) => f.endsWith('.sql') && !f.endsWith('.down.sql'))
-    .sort((a, b) => a.localeCompare(b, undefined, { numeric: true }))
-    .map((f) => path.join(p, f));
-  if (!files.length) throw new SwitchbackError(`${what} ${p}: the directory has no .sql files.`);
-  return files;
 }

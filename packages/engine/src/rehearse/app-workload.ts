@@ -1,13 +1,15 @@
-import { seededRandom, type Plan } from '@switchback/core';
+import { ident, seededRandom, type Plan } from '@switchback/core';
 import { errorCode, type Db, type Queryable } from '../db/db.js';
 import { readCatalog, type Catalog, type CatalogTable } from './rehearsal-catalog.js';
+import { mirrorWrite, type Run } from './dual-write.js';
 import { valueSql } from './generate-data.js';
-import { columnValue, hiddenReferrer, requiredColumns, tablesOf, type WorkloadShape } from './workload-columns.js';
+import { withPlannedConstraints } from './planned-constraints.js';
+import { columnValue, hiddenReferrer, parentColumns, requiredColumns, tablesOf, type WorkloadShape } from './workload-columns.js';
 import { accessOf, columnsOf, type AppVersion, type State } from './rehearsal-schedule.js';
-import { linkKey, WriteLog, type WriteRecord } from './write-log.js';
+import { rowPerParent, upsertSql } from './upsert-sql.js';
+import { linkKey, recordOf, WriteLog, type WriteRecord } from './write-log.js';
 
 const FOREIGN_KEY_VIOLATION = '23503';
-const quote = (s: string) => `"${s.replace(/"/g, '""')}"`;
 
 export interface WorkloadFailure {
   version: AppVersion;
@@ -28,6 +30,8 @@ export interface WorkloadOptions {
   seed: number;
   /** The state whose access the version follows now (the ledger's applied phase). */
   state: () => Promise<State>;
+  /** The flags that are on now (enabled, above 0%): a write behind one of them is an app's dual-write. */
+  flagsOn: () => Promise<Set<string>>;
   /** The tables before the change: a column the change adds to one is one the new code fills, never NULL. */
   start: Catalog;
 }
@@ -100,9 +104,9 @@ export class AppWorkload {
   private async step(): Promise<void> {
     this.busy = true;
     try {
-      const state = await this.o.state();
-      const access = accessOf(this.o.plan, this.o.version, state);
-      this.catalog ??= await readCatalog(this.o.db, { views: true });
+      const [state, on] = await Promise.all([this.o.state(), this.o.flagsOn()]);
+      const access = accessOf(this.o.plan, this.o.version, state, (f) => on.has(f));
+      this.catalog ??= await this.readCatalog();
       const writes = tablesOf(this.catalog, access.writes);
       this.writes = writes;
       const r = this.random();
@@ -122,15 +126,25 @@ export class AppWorkload {
   }
 
   private async table(name: string): Promise<CatalogTable | undefined> {
-    this.catalog ??= await readCatalog(this.o.db, { views: true });
+    this.catalog ??= await this.readCatalog();
     if (!this.catalog.has(name) || (columnsOf(this.o.plan, this.o.version, name) ?? []).some((c) => !this.catalog!.get(name)!.columns.some((x) => x.name === c))) {
-      this.catalog = await readCatalog(this.o.db, { views: true });
+      this.catalog = await this.readCatalog();
     }
     return this.catalog.get(name);
   }
 
+  /** The live tables, with the foreign keys the change adds: the version writes rows that hold them already. */
+  private async readCatalog(): Promise<Catalog> {
+    return withPlannedConstraints(await readCatalog(this.o.db, { views: true }), this.o.plan);
+  }
+
+  private async mirror(t: CatalogTable, row: Record<string, string | null>, columns: string[], deleted: boolean, run: Run, records: WriteRecord[]): Promise<void> {
+    const writer = { plan: this.o.plan, version: this.o.version, seed: this.o.seed, catalog: this.catalog, writes: this.writes, next: () => ++this.counter };
+    await mirrorWrite(writer, t, row, columns, deleted, run, records);
+  }
+
   /** Run one operation's statements in a transaction; a failure is recorded with its query, never thrown. */
-  private async attempt(operation: string, tolerated: string[], fn: (tx: Queryable, run: (sql: string, params: unknown[]) => Promise<Record<string, string | null>[]>) => Promise<WriteRecord[]>): Promise<void> {
+  private async attempt(operation: string, tolerated: string[], fn: (tx: Queryable, run: Run) => Promise<WriteRecord[]>): Promise<void> {
     let last = '';
     try {
       const records = await this.o.db.transaction((tx) =>
@@ -157,11 +171,11 @@ export class AppWorkload {
     if (!name) return;
     const t = await this.table(name);
     const cols = columnsOf(this.o.plan, this.o.version, name) ?? t?.columns.map((c) => c.name) ?? [];
-    const target = t?.sql ?? quote(name);
+    const target = t?.sql ?? ident(name);
     const keys = t ? await this.sampleKeys(t) : [];
     const pk = t?.primaryKey ?? [];
-    const where = pk.length === 1 && keys.length ? ` WHERE ${quote(pk[0]!)}::text = ANY($1::text[])` : ' LIMIT 20';
-    const sql = `SELECT ${cols.map(quote).join(', ')} FROM ${target}${where}`;
+    const where = pk.length === 1 && keys.length ? ` WHERE ${ident(pk[0]!)}::text = ANY($1::text[])` : ' LIMIT 20';
+    const sql = `SELECT ${cols.map(ident).join(', ')} FROM ${target}${where}`;
     await this.attempt(`read ${name}`, [], async (_tx, run) => {
       await run(sql, where.startsWith(' WHERE') ? [keys.map((k) => k[pk[0]!])] : []);
       this.reads++;
@@ -199,11 +213,11 @@ export class AppWorkload {
 
   /**
    * Insert a row of `name`, and first a parent row for each foreign key. A
-   * parent the version does not write here gets only the columns it had
-   * before the change (its new columns belong to the sync).
+   * parent the version does not write here gets only the columns of
+   * `parentColumns`.
    */
-  private async insertRow(name: string, t: CatalogTable | undefined, run: (sql: string, params: unknown[]) => Promise<Record<string, string | null>[]>, records: WriteRecord[], written: boolean): Promise<Record<string, string | null>> {
-    const known = written ? columnsOf(this.o.plan, this.o.version, name) : (columnsOf(this.o.plan, 'old', name) ?? columnsOf(this.o.plan, this.o.version, name));
+  private async insertRow(name: string, t: CatalogTable | undefined, run: Run, records: WriteRecord[], written: boolean): Promise<Record<string, string | null>> {
+    const known = written ? columnsOf(this.o.plan, this.o.version, name) : parentColumns(this.shape, name);
     const cols = t ? [...this.columns(t, known), ...requiredColumns(this.shape, t, known)] : (known ?? []);
     const fkValues = new Map<string, string | null>();
     const params: unknown[] = [++this.counter];
@@ -213,7 +227,7 @@ export class AppWorkload {
       // A table the change creates and the version does not write is reference data the plan fills (a
       // lookup): the app refers to one of its rows rather than inventing one.
       const lookup = !this.o.start.has(fk.table) && !this.writes.includes(fk.table) && parent;
-      const picked = lookup ? (await run(`SELECT ${fk.references.map((c) => `${quote(c)}::text AS ${quote(c)}`).join(', ')} FROM ${parent.sql} ORDER BY ${fk.references.map(quote).join(', ')} LIMIT 1 OFFSET (SELECT floor($1::float8 * count(*))::bigint FROM ${parent.sql})`, [this.random()]))[0] : undefined;
+      const picked = lookup ? (await run(`SELECT ${fk.references.map((c) => `${ident(c)}::text AS ${ident(c)}`).join(', ')} FROM ${parent.sql} ORDER BY ${fk.references.map(ident).join(', ')} LIMIT 1 OFFSET (SELECT floor($1::float8 * count(*))::bigint FROM ${parent.sql})`, [this.random()]))[0] : undefined;
       const row = picked ?? (await this.insertRow(fk.table, parent, run, records, false));
       fk.columns.forEach((c, j) => fkValues.set(c, row[fk.references[j]!] ?? null));
     }
@@ -229,16 +243,16 @@ export class AppWorkload {
       } else v = col ? columnValue(this.shape, t!, col, '$1::bigint') : 'NULL';
       if (v === undefined) continue;
       raw.push(c);
-      names.push(quote(c));
+      names.push(ident(c));
       exprs.push(v);
     }
     const returning = t ? [...new Set([...t.primaryKey, ...t.foreignKeys.flatMap((f) => f.columns), ...cols, ...this.referencedColumns(name)])] : cols;
     // Every value from a parent row: the row number is not needed, but its parameter must still have a type.
     const unused = exprs.some((e) => /\$1\b/.test(e)) ? '' : ' WHERE $1::bigint IS NOT NULL';
-    const sql = `INSERT INTO ${t?.sql ?? quote(name)} (${names.join(', ')}) SELECT ${exprs.join(', ')}${unused} RETURNING ${returning.map((c) => `${quote(c)}::text AS ${quote(c)}`).join(', ')}`;
+    const sql = `INSERT INTO ${t?.sql ?? ident(name)} (${names.join(', ')}) SELECT ${exprs.join(', ')}${unused} RETURNING ${returning.map((c) => `${ident(c)}::text AS ${ident(c)}`).join(', ')}`;
     const row = (await run(sql, params))[0]!;
     if (t) {
-      const record = this.recordOf(t, row, raw.filter((c) => !t.primaryKey.includes(c)), sql, false);
+      const record = recordOf(t, row, raw.filter((c) => !t.primaryKey.includes(c)), sql, false);
       records.push(record);
       if (written) {
         (this.owned.get(name) ?? this.owned.set(name, []).get(name)!).push(record.key);
@@ -246,63 +260,6 @@ export class AppWorkload {
       }
     }
     return row;
-  }
-
-  /**
-   * A dual write: when the version writes two linked tables in this state
-   * (the plan lists both as app writes), a value written to one is written to
-   * the same-named columns of the linked rows of the other, in the same
-   * transaction (NULL when the row is deleted), as the application's
-   * migration helper does.
-   */
-  private async mirror(t: CatalogTable, row: Record<string, string | null>, columns: string[], deleted: boolean, run: (sql: string, params: unknown[]) => Promise<Record<string, string | null>[]>, records: WriteRecord[]): Promise<void> {
-    // Never a query outside the transaction here: on PGlite it would wait for this very transaction.
-    const writes = this.writes.filter((w) => w !== t.name);
-    for (const name of writes) {
-      const u = await this.catalogTable(name);
-      if (!u) continue;
-      const links = [
-        ...t.foreignKeys.filter((f) => f.table === name).map((f) => ({ mine: f.columns, theirs: f.references, child: false })),
-        ...u.foreignKeys.filter((f) => f.table === t.name).map((f) => ({ mine: f.references, theirs: f.columns, child: true })),
-      ];
-      const keys = new Set([...u.primaryKey, ...u.foreignKeys.flatMap((f) => f.columns)]);
-      const known = columnsOf(this.o.plan, this.o.version, name) ?? u.columns.map((c) => c.name);
-      const shared = columns.filter((c) => known.includes(c) && !keys.has(c) && u.columns.some((x) => x.name === c && (!deleted || x.nullable)));
-      for (const link of links) {
-        if (!shared.length || link.mine.some((c) => row[c] === null || row[c] === undefined)) continue;
-        const params: unknown[] = [];
-        const sets = shared.map((c) => {
-          if (deleted) return `${quote(c)} = NULL`;
-          params.push(row[c]);
-          return `${quote(c)} = $${params.length}::${u.columns.find((x) => x.name === c)!.type}`;
-        });
-        const where = link.theirs.map((c, j) => {
-          params.push(row[link.mine[j]!]);
-          return `${quote(c)}::text = $${params.length}`;
-        });
-        const returning = [...new Set([...u.primaryKey, ...u.foreignKeys.flatMap((f) => f.columns), ...shared])];
-        const sql = `UPDATE ${u.sql} SET ${sets.join(', ')} WHERE ${where.join(' AND ')} RETURNING ${returning.map((c) => `${quote(c)}::text AS ${quote(c)}`).join(', ')}`;
-        const updated = await run(sql, params);
-        for (const r of updated) records.push(this.recordOf(u, r, shared, sql, false));
-        // No linked row in the other shape yet (a row the version just created): the dual write creates it.
-        if (!updated.length && link.child && !deleted && shared.some((c) => row[c] !== null)) {
-          const names = [...link.theirs, ...shared];
-          const values: unknown[] = [...link.mine.map((c) => row[c]), ...shared.map((c) => row[c])];
-          const exprs = names.map((c, j) => `$${j + 1}::${u.columns.find((x) => x.name === c)!.type}`);
-          const counter = `$${values.length + 1}::bigint`;
-          for (const col of u.columns) {
-            if (names.includes(col.name) || col.nullable || col.default !== null || col.auto) continue;
-            const v = valueSql(u, col, counter, this.o.seed);
-            if (v === undefined) continue;
-            names.push(col.name);
-            exprs.push(v);
-          }
-          const insert = `INSERT INTO ${u.sql} (${names.map(quote).join(', ')}) SELECT ${exprs.join(', ')} RETURNING ${returning.map((c) => `${quote(c)}::text AS ${quote(c)}`).join(', ')}`;
-          if (exprs.some((e) => e.includes(counter))) values.push(++this.counter);
-          for (const r of await run(insert, values)) records.push(this.recordOf(u, r, shared, insert, false));
-        }
-      }
-    }
   }
 
   /** A table from the catalog read before the transaction (reading it inside would wait for the transaction on PGlite). */
@@ -316,18 +273,13 @@ export class AppWorkload {
     return [...(this.catalog?.values() ?? [])].flatMap((t) => t.foreignKeys.filter((f) => f.table === name).flatMap((f) => f.references));
   }
 
-  private recordOf(t: CatalogTable, row: Record<string, string | null>, columns: string[], sql: string, deleted: boolean): WriteRecord {
-    const key = Object.fromEntries(t.primaryKey.map((c) => [c, row[c] ?? '']));
-    const links = t.foreignKeys.map((f) => linkKey(f.table, f.columns.map((c) => row[c] ?? null)));
-    return { table: t.name, key, deleted, sql, links, self: linkKey(t.name, t.primaryKey.map((c) => row[c] ?? null)), ...(deleted ? {} : { values: Object.fromEntries(columns.map((c) => [c, row[c] ?? null])) }) };
-  }
-
   private pickRow(t: CatalogTable, ownOnly: boolean): Record<string, string> | undefined {
     const mine = this.owned.get(t.name) ?? [];
     if (mine.length && (ownOnly || this.random() < 0.5)) return mine[Math.floor(this.random() * mine.length)];
     return ownOnly ? undefined : this.generatedKey(t);
   }
 
+  /** Update a row of the version's half, or upsert one of a table with a row per parent row (`rowPerParent`). */
   private async update(name: string | undefined): Promise<void> {
     if (!name) return;
     const t = await this.table(name);
@@ -336,24 +288,25 @@ export class AppWorkload {
     if (!key) return;
     const fkCols = new Set(t.foreignKeys.flatMap((f) => f.columns));
     const cols = this.columns(t, columnsOf(this.o.plan, this.o.version, name)).filter((c) => !t.primaryKey.includes(c) && !fkCols.has(c));
-    const sets: string[] = [];
+    const values: string[] = [];
     const written: string[] = [];
     for (const c of cols) {
       const col = t.columns.find((x) => x.name === c);
       const v = col ? columnValue(this.shape, t, col, '$1::bigint') : 'NULL';
       if (v === undefined) continue;
-      sets.push(`${quote(c)} = ${v}`);
+      values.push(v);
       written.push(c);
     }
-    if (!sets.length) return;
+    if (!written.length) return;
     const params: unknown[] = [++this.counter, ...t.primaryKey.map((c) => key[c])];
-    const where = t.primaryKey.map((c, j) => `${quote(c)}::text = $${j + 2}`).join(' AND ');
-    const returning = [...new Set([...t.primaryKey, ...fkCols, ...written])];
-    const sql = `UPDATE ${t.sql} SET ${sets.join(', ')} WHERE ${where} RETURNING ${returning.map((c) => `${quote(c)}::text AS ${quote(c)}`).join(', ')}`;
+    const where = t.primaryKey.map((c, j) => `${ident(c)}::text = $${j + 2}`).join(' AND ');
+    const returning = [...new Set([...t.primaryKey, ...fkCols, ...written])].map((c) => `${ident(c)}::text AS ${ident(c)}`).join(', ');
+    const sets = written.map((c, i) => `${ident(c)} = ${values[i]}`).join(', ');
+    const sql = rowPerParent(t) ? upsertSql(t, written, values, returning) : `UPDATE ${t.sql} SET ${sets} WHERE ${where} RETURNING ${returning}`;
     await this.attempt(`update ${name}`, [], async (_tx, run) => {
       const records: WriteRecord[] = [];
       for (const row of await run(sql, params)) {
-        records.push(this.recordOf(t, row, written, sql, false));
+        records.push(recordOf(t, row, written, sql, false));
         await this.mirror(t, row, written, false, run, records);
       }
       return records;
@@ -368,16 +321,16 @@ export class AppWorkload {
     const key = this.pickRow(t, true);
     if (!key) return;
     const params = t.primaryKey.map((c) => key[c]);
-    const where = t.primaryKey.map((c, j) => `${quote(c)}::text = $${j + 1}`).join(' AND ');
+    const where = t.primaryKey.map((c, j) => `${ident(c)}::text = $${j + 1}`).join(' AND ');
     const returning = [...new Set([...t.primaryKey, ...t.foreignKeys.flatMap((f) => f.columns)])];
-    const sql = `DELETE FROM ${t.sql} WHERE ${where} RETURNING ${returning.map((c) => `${quote(c)}::text AS ${quote(c)}`).join(', ')}`;
+    const sql = `DELETE FROM ${t.sql} WHERE ${where} RETURNING ${returning.map((c) => `${ident(c)}::text AS ${ident(c)}`).join(', ')}`;
     // A row that rows of a live application table still reference cannot be deleted: the app is told so by
     // the foreign key, as in production, and can delete those rows first. A refusal by a table out of the
     // application's way (archived by contract) is a failure: no version can see, let alone clear, those rows.
     await this.attempt(`delete ${name}`, [FOREIGN_KEY_VIOLATION], async (_tx, run) => {
       const rows = await run(sql, params);
       if (rows.length) this.owned.set(name, (this.owned.get(name) ?? []).filter((k) => t.primaryKey.some((c) => k[c] !== key[c])));
-      const records = rows.map((row) => this.recordOf(t, row, [], sql, true));
+      const records = rows.map((row) => recordOf(t, row, [], sql, true));
       const cols = columnsOf(this.o.plan, this.o.version, name) ?? t.columns.map((c) => c.name);
       for (const row of rows) await this.mirror(t, row, cols, true, run, records);
       return records;

@@ -1,3 +1,4 @@
+import { ident } from '@switchback/core';
 import type { Queryable } from '../db/db.js';
 import { parentsFirst, type Catalog, type CatalogColumn, type CatalogTable } from './rehearsal-catalog.js';
 import { UnsupportedColumnTypeError } from './rehearsal-errors.js';
@@ -5,7 +6,6 @@ import { UnsupportedColumnTypeError } from './rehearsal-errors.js';
 export const DEFAULT_REHEARSAL_ROWS = 10_000;
 export const DEFAULT_REHEARSAL_SEED = 1;
 
-const quote = (s: string) => `"${s.replace(/"/g, '""')}"`;
 const literal = (s: string) => `'${s.replace(/'/g, "''")}'`;
 
 /**
@@ -109,14 +109,14 @@ async function insertSql(db: Queryable, catalog: Catalog, table: CatalogTable, r
     const { rows: n } = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${parent.sql}`);
     const count = Math.max(1, n[0]!.n);
     const alias = `p${k}`;
-    const refs = fk.references.map(quote).join(', ');
+    const refs = fk.references.map(ident).join(', ');
     joins.push(`JOIN (SELECT ${refs}, row_number() OVER (ORDER BY ${refs}) AS rn FROM ${parent.sql}) AS ${alias} ON ${alias}.rn = (g.i - 1) % ${count} + 1`);
-    fk.columns.forEach((c, j) => byFk.set(c, `${alias}.${quote(fk.references[j]!)}`));
+    fk.columns.forEach((c, j) => byFk.set(c, `${alias}.${ident(fk.references[j]!)}`));
   }
   for (const col of table.columns) {
     const v = byFk.get(col.name) ?? valueSql(table, col, 'g.i', seed);
     if (v === undefined) continue;
-    names.push(quote(col.name));
+    names.push(ident(col.name));
     exprs.push(v);
   }
   if (!names.length) return `INSERT INTO ${table.sql} SELECT FROM generate_series(1, ${rows})`;

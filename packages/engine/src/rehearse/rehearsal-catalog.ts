@@ -1,3 +1,4 @@
+import { ident } from '@switchback/core';
 import type { Queryable } from '../db/db.js';
 import { RehearsalInputError } from './rehearsal-errors.js';
 
@@ -26,11 +27,12 @@ export interface CatalogColumn {
   type: string;
   /** pg_type.typcategory: N numeric, S string, B boolean, D date/time, E enum, U user (uuid, json…), A array. */
   category: string;
+  /** False under NOT NULL, and under a CHECK that a NULL fails (`(tier = 'platinum') IS TRUE`). */
   nullable: boolean;
   default: string | null;
   /** Filled by the database: identity, generated, or a sequence default. */
   auto: boolean;
-  /** Values allowed by a simple `CHECK (col IN (...))`, or an enum's values. */
+  /** Values allowed by a simple `CHECK (col IN (...))` or `CHECK (col = value)`, or an enum's values. */
   allowed?: string[];
 }
 
@@ -42,7 +44,6 @@ export interface CatalogForeignKey {
 
 export type Catalog = Map<string, CatalogTable>;
 
-const quote = (s: string) => `"${s.replace(/"/g, '""')}"`;
 
 /**
  * Read every application table (the schemas readSchema reads). With
@@ -69,7 +70,7 @@ SELECT n.nspname AS schema, c.relname AS table, a.attname AS column, format_type
   for (const r of cols) {
     const name = key(r.schema, r.table);
     let t = catalog.get(name);
-    if (!t) catalog.set(name, (t = { name, sql: r.schema === 'public' ? quote(r.table) : `${quote(r.schema)}.${quote(r.table)}`, columns: [], primaryKey: [], foreignKeys: [], unique: [] }));
+    if (!t) catalog.set(name, (t = { name, sql: r.schema === 'public' ? ident(r.table) : `${ident(r.schema)}.${ident(r.table)}`, columns: [], primaryKey: [], foreignKeys: [], unique: [] }));
     t.columns.push({ name: r.column, type: r.type, category: r.category, nullable: !r.notnull, default: r.def, auto: r.auto });
     if (r.pk) t.primaryKey.push(r.column);
   }
@@ -97,9 +98,12 @@ SELECT n.nspname, c.relname, 'u', ARRAY(SELECT a.attname::text FROM unnest(i.ind
     if (r.kind === 'f') t.foreignKeys.push({ columns: r.columns, table: key(r.ref_schema!, r.ref_table!), references: r.ref_columns! });
     else if (r.kind === 'u') t.unique.push(r.columns);
     else if (r.columns.length === 1) {
-      const allowed = allowedValues(r.def);
+      const checked = checkedValues(r.def);
       const col = t.columns.find((c) => c.name === r.columns[0]);
-      if (allowed && col) col.allowed = allowed;
+      if (checked && col) {
+        col.allowed = checked.values;
+        if (checked.notNull) col.nullable = false;
+      }
     }
   }
   // An enum column's values, as of this reading: the workloads of a change that adds one keep to the values before.
@@ -130,7 +134,7 @@ HAVING count(DISTINCT b.oid) = 1`);
     const name = key(r.schema, r.view);
     catalog.set(name, {
       name,
-      sql: r.schema === 'public' ? quote(r.view) : `${quote(r.schema)}.${quote(r.view)}`,
+      sql: r.schema === 'public' ? ident(r.view) : `${ident(r.schema)}.${ident(r.view)}`,
       columns: r.columns.map((c) => base.columns.find((x) => x.name === c)!),
       primaryKey: shown(base.primaryKey) ? base.primaryKey : [],
       foreignKeys: base.foreignKeys.filter((f) => shown(f.columns)),
@@ -138,6 +142,42 @@ HAVING count(DISTINCT b.oid) = 1`);
       view: base.name,
     });
   }
+}
+
+/**
+ * What a one-column CHECK as PostgreSQL prints it allows: the values of a
+ * list (see allowedValues) or of one equality (`CHECK ((tier = 'platinum'::text))`),
+ * and whether a NULL fails it too (`CHECK (((tier = 'platinum'::text) IS TRUE))`).
+ * Undefined for any other check, which the generated values do not try to meet.
+ */
+export function checkedValues(def: string): { values: string[]; notNull: boolean } | undefined {
+  const expr = /^CHECK \((.*)\)(?: NOT VALID)?$/s.exec(def.trim())?.[1];
+  if (expr === undefined) return undefined;
+  const isTrue = /^\((.*)\) IS TRUE$/s.exec(unwrap(expr))?.[1];
+  const inner = unwrap(isTrue ?? expr);
+  const equal = /^[^'=]+ = (?:'((?:[^']|'')*)'|(-?\d+(?:\.\d+)?))(?:::[a-z ]+(?:\([\d, ]+\))?)?$/i.exec(inner);
+  const values = equal ? [equal[1]?.replace(/''/g, "'") ?? equal[2]!] : allowedValues(def);
+  return values ? { values, notNull: isTrue !== undefined } : undefined;
+}
+
+/** An expression without the parentheses around all of it: `((a = 1))` → `a = 1`, `(a) OR (b)` unchanged. */
+function unwrap(expr: string): string {
+  let e = expr.trim();
+  while (e.startsWith('(') && closing(e) === e.length - 1) e = e.slice(1, -1).trim();
+  return e;
+}
+
+/** Index of the parenthesis closing the one at 0, skipping string literals. */
+function closing(e: string): number {
+  let depth = 0;
+  let quoted = false;
+  for (let i = 0; i < e.length; i++) {
+    const c = e[i];
+    if (c === "'") quoted = !quoted;
+    else if (!quoted && c === '(') depth++;
+    else if (!quoted && c === ')' && --depth === 0) return i;
+  }
+  return -1;
 }
 
 /**

@@ -1,8 +1,7 @@
+import { ident, type PlannedRewrite } from '@switchback/core';
 import type { Db } from '../db/db.js';
-import type { Catalog } from './rehearsal-catalog.js';
+import type { Catalog, CatalogTable } from './rehearsal-catalog.js';
 import type { WriteRecord } from './write-log.js';
-
-const quote = (s: string) => `"${s.replace(/"/g, '""')}"`;
 
 export interface LostWrite {
   record: WriteRecord;
@@ -14,8 +13,13 @@ export interface LostWrite {
  * The committed writes the database no longer holds as written. Tables or
  * columns that the current state does not have (dropped by a rollback,
  * archived by contract) are skipped: parity covers what moved elsewhere.
+ * A rewrite the plan declares is not a loss, and only that one: a committed
+ * NULL in a filled column may now hold the fill's value, evaluated on the row.
+ *
+ *   lostWrites(db, catalog, log.all(), plan.rewrites)
+ *   // { checked: 120, lost: [{ record, found: 'customer_id = "7" (committed NULL)' }] }
  */
-export async function lostWrites(db: Db, catalog: Catalog, records: WriteRecord[]): Promise<{ checked: number; lost: LostWrite[] }> {
+export async function lostWrites(db: Db, catalog: Catalog, records: WriteRecord[], rewrites: PlannedRewrite[] = []): Promise<{ checked: number; lost: LostWrite[] }> {
   const lost: LostWrite[] = [];
   let checked = 0;
   const byTable = new Map<string, WriteRecord[]>();
@@ -25,11 +29,15 @@ export async function lostWrites(db: Db, catalog: Catalog, records: WriteRecord[
     if (!t || !t.primaryKey.length) continue;
     const have = new Set(t.columns.map((c) => c.name));
     const cols = [...new Set(rs.flatMap((r) => Object.keys(r.values ?? {})))].filter((c) => have.has(c));
-    const keyExpr = t.primaryKey.length === 1 ? `${quote(t.primaryKey[0]!)}::text` : `ROW(${t.primaryKey.map(quote).join(', ')})::text`;
+    const keyExpr = t.primaryKey.length === 1 ? `${ident(t.primaryKey[0]!)}::text` : `ROW(${t.primaryKey.map(ident).join(', ')})::text`;
     const keyOf = (r: WriteRecord) => (t.primaryKey.length === 1 ? r.key[t.primaryKey[0]!]! : `(${t.primaryKey.map((c) => r.key[c]).join(',')})`);
-    const sql = `SELECT ${keyExpr} AS k${cols.map((c) => `, ${quote(c)}::text AS ${quote(c)}`).join('')} FROM ${t.sql} WHERE ${keyExpr} = ANY($1::text[])`;
-    const { rows } = await db.query<Record<string, string | null>>(sql, [rs.map(keyOf)]);
-    const found = new Map(rows.map((row) => [row.k!, row]));
+    const fills = fillsOf(t, rewrites).filter((f) => cols.includes(f.column));
+    const filled = (c: string) => `filled ${c}`;
+    // Cast as the backfill's assignment does, so that `5` fills (and compares with) a text column too.
+    const fillSql = (f: PlannedRewrite) => `, (${ident(f.column)} IS NOT DISTINCT FROM CAST((${f.value}) AS ${t.columns.find((c) => c.name === f.column)!.type})) AS ${ident(filled(f.column))}`;
+    const sql = `SELECT ${keyExpr} AS k${cols.map((c) => `, ${ident(c)}::text AS ${ident(c)}`).join('')}${fills.map(fillSql).join('')} FROM ${t.sql} WHERE ${keyExpr} = ANY($1::text[])`;
+    const { rows } = await db.query<Record<string, string | boolean | null>>(sql, [rs.map(keyOf)]);
+    const found = new Map(rows.map((row) => [row.k as string, row]));
     for (const r of rs) {
       checked++;
       const row = found.get(keyOf(r));
@@ -41,14 +49,20 @@ export async function lostWrites(db: Db, catalog: Catalog, records: WriteRecord[
         lost.push({ record: r, found: 'no row' });
         continue;
       }
-      const diff = Object.entries(r.values ?? {}).filter(([c, v]) => have.has(c) && row[c] !== v);
+      const rewritten = (c: string, v: string | null) => v === null && row[filled(c)] === true && fills.some((f) => f.column === c);
+      const diff = Object.entries(r.values ?? {}).filter(([c, v]) => have.has(c) && row[c] !== v && !rewritten(c, v));
       if (diff.length) lost.push({ record: r, found: diff.map(([c, v]) => `${c} = ${show(row[c])} (committed ${show(v)})`).join(', ') });
     }
   }
   return { checked, lost };
 }
 
-function show(v: string | null | undefined): string {
+/** The fills the plan declares on this table (by its name, or the view's that stands for it). */
+function fillsOf(t: CatalogTable, rewrites: PlannedRewrite[]): PlannedRewrite[] {
+  return rewrites.filter((r) => r.kind === 'fill-nulls' && (r.table === t.name || r.table === t.view));
+}
+
+function show(v: string | boolean | null | undefined): string {
   return v === null || v === undefined ? 'NULL' : JSON.stringify(v);
 }
 

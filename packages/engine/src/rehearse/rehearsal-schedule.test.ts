@@ -2,15 +2,15 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { planChange, parseChangeFile, type Plan } from '@switchback/core';
 import { accessOf, cellApplies, columnsOf, edgeTarget, mayRun, notNullOf, rehearsalSchedule, shapeColumn, versionWindows } from './rehearsal-schedule.js';
-import { allowedValues } from './rehearsal-catalog.js';
+import { allowedValues, checkedValues } from './rehearsal-catalog.js';
 
-const seedPlan = (): Plan => {
+const seedPlan = (sync: 'trigger' | 'app' = 'trigger'): Plan => {
   const parsed = parseChangeFile(
     `version: 1
 id: 0001-contract-into-customer
 title: t
 intent: move-columns
-sync: trigger
+sync: ${sync}
 params:
   from: { table: support_contract, join: customer_id }
   to: { table: support_customer, key: id }
@@ -46,6 +46,13 @@ describe('version windows', () => {
     expect(accessOf(plan, 'old', 4)).toEqual({ writes: ['support_contract'], reads: ['support_contract'] });
     expect(accessOf(plan, 'new', 3)).toEqual({ writes: ['support_contract'], reads: ['support_customer'] });
     expect(accessOf(plan, 'new', 4).writes).toEqual(['support_customer']);
+  });
+
+  it('writes behind a flag only while the flag is on: with sync app the new version writes the old shape at cut-off until contract turns the flag off', () => {
+    const plan = seedPlan('app');
+    expect(accessOf(plan, 'new', 4, () => true).writes).toEqual(['support_customer', 'support_contract']);
+    expect(accessOf(plan, 'new', 4, (f) => f !== 'DualWriteContractDetails').writes).toEqual(['support_customer']);
+    expect(accessOf(plan, 'new', 5, () => true).writes).toEqual(['support_customer']);
   });
 
   it('keeps the old version to the tables of the shape before, and a phase without access to the version\'s shape', () => {
@@ -117,4 +124,18 @@ describe('allowedValues', () => {
     ["CHECK (((kind)::text = ANY ((ARRAY['a'::character varying, 'b''c'::character varying])::text[])))", ['a', "b'c"]],
     ['CHECK ((n >= 0))', undefined],
   ])('%s', (def, want) => expect(allowedValues(def)).toEqual(want));
+});
+
+describe('checkedValues', () => {
+  it.each([
+    ["CHECK ((tier = ANY (ARRAY['gold'::text, 'silver'::text])))", { values: ['gold', 'silver'], notNull: false }],
+    ["CHECK ((tier = 'platinum'::text))", { values: ['platinum'], notNull: false }],
+    ["CHECK (((tier = 'platinum'::text) IS TRUE)) NOT VALID", { values: ['platinum'], notNull: true }],
+    ["CHECK (((tier = 'it''s'::character varying(20)) IS TRUE))", { values: ["it's"], notNull: true }],
+    ['CHECK (((level = 3) IS TRUE))', { values: ['3'], notNull: true }],
+    ["CHECK (((tier = ANY (ARRAY['a'::text, 'b'::text])) IS TRUE))", { values: ['a', 'b'], notNull: true }],
+    ["CHECK ((((tier = 'x'::text) OR (tier = 'y'::text)) IS TRUE))", undefined],
+    ["CHECK (((tier = 'x'::text) OR (tier IS NULL)))", undefined],
+    ['CHECK ((n >= 0))', undefined],
+  ])('%s', (def, want) => expect(checkedValues(def)).toEqual(want));
 });

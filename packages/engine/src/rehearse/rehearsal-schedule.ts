@@ -83,16 +83,18 @@ export function cellApplies(w: Windows, e: Edge, v: AppVersion): boolean {
  * shape before (a table the change creates or renames to is not the old
  * code's), and the shape before; the new version follows the access of the
  * applied phase with the shape after. Tables written only by a trigger or
- * marked stopped are not app writes. A phase that lists no access at all
- * falls back to the version's shape (after a drop-table, nothing).
+ * marked stopped are not app writes, and a write behind a flag (an app's
+ * dual-write) only happens while `flagOn` says that flag is on. A phase that
+ * lists no access at all falls back to the version's shape (after a
+ * drop-table, nothing).
  */
-export function accessOf(plan: Plan, v: AppVersion, s: State): { writes: string[]; reads: string[] } {
+export function accessOf(plan: Plan, v: AppVersion, s: State, flagOn: (flag: string) => boolean = () => true): { writes: string[]; reads: string[] } {
   const phase = plan.phases[v === 'old' ? 0 : Math.max(0, s)];
   const shape = v === 'old' ? plan.shapes.before : plan.shapes.after;
   const fallback = shape.map((t) => t.table);
   const mine = (a: { table: string }) => v === 'new' || !plan.shapes.before.length || plan.shapes.before.some((t) => t.table === a.table);
   const access: Access | undefined = phase?.access;
-  const writes = access ? access.writes.filter((a) => a.via !== 'trigger' && !a.stopped && mine(a)).map((a) => a.table) : [];
+  const writes = access ? access.writes.filter((a) => a.via !== 'trigger' && !a.stopped && (a.via === undefined || flagOn(a.via)) && mine(a)).map((a) => a.table) : [];
   const reads = access ? access.reads.filter(mine).map((a) => a.table) : [];
   if (!writes.length && !reads.length) return { writes: unique(fallback), reads: unique(fallback) };
   return { writes: unique(writes), reads: unique(reads.length ? reads : fallback) };

@@ -7,6 +7,7 @@ import { runVerification } from '../executor/verify.js';
 import { AppWorkload } from './app-workload.js';
 import { generateData, type GeneratedTable } from './generate-data.js';
 import { readCatalog } from './rehearsal-catalog.js';
+import { withPlannedConstraints } from './planned-constraints.js';
 import { lostWrites, sampleLockWaits } from './rehearsal-checks.js';
 import { RehearsalInputError } from './rehearsal-errors.js';
 import { APP_VERSIONS, cellApplies, edgeTarget, mayRun, rehearsalSchedule, runsDuring, versionWindows, type AppVersion, type Edge, type State, type Windows } from './rehearsal-schedule.js';
@@ -119,10 +120,11 @@ export async function rehearse(o: RehearseOptions): Promise<RehearsalResult> {
   await migrateLedger(db);
   const catalog = await readCatalog(db);
   if (!catalog.size) throw new RehearsalInputError(`The schema (${o.schema.map((f) => f.file).join(', ') || 'none given'}) creates no tables. Pass the files that create the tables the change applies to with --schema.`);
-  o.onEvent?.({ type: 'loading', message: `generating ${o.rows.toLocaleString('en-US')} rows per table` });
-  await generateData(db, catalog, { rows: o.rows, seed: o.seed, onTable: (table) => o.onEvent?.({ type: 'generated', table }) });
+  // Planned before the data exists (a plan reads the schema, not the rows), so the data can hold what it adds.
   const row = await registerChange(db, o.change, o.actor, o.alterPlan ? { transform: o.alterPlan } : {});
   const plan = row.plan;
+  o.onEvent?.({ type: 'loading', message: `generating ${o.rows.toLocaleString('en-US')} rows per table` });
+  await generateData(db, withPlannedConstraints(catalog, plan), { rows: o.rows, seed: o.seed, onTable: (table) => o.onEvent?.({ type: 'generated', table }) });
   const w = versionWindows(plan);
   const ids = plan.phases.map((p) => p.id);
   const overrides = Object.fromEntries(plan.phases.flatMap((p) => p.gates.filter((g) => (REHEARSAL_OVERRIDDEN_GATES as readonly string[]).includes(g.kind)).map((g) => [g.id, REHEARSAL_OVERRIDE_REASON])));
@@ -154,7 +156,11 @@ export async function rehearse(o: RehearseOptions): Promise<RehearsalResult> {
     const { rows } = await db.query<{ p: string | null }>('SELECT applied_phase AS p FROM switchback.changes WHERE id = $1', [plan.change]);
     return rows[0]?.p ? ids.indexOf(rows[0].p as PhaseId) : -1;
   };
-  const workloads = Object.fromEntries(APP_VERSIONS.map((v) => [v, new AppWorkload({ db, plan, version: v, rows: o.rows, seed: o.seed, state, start: catalog })])) as Record<AppVersion, AppWorkload>;
+  const flagsOn = async (): Promise<Set<string>> => {
+    const { rows } = await db.query<{ name: string }>('SELECT name FROM switchback.flags WHERE enabled AND rollout_bps > 0');
+    return new Set(rows.map((r) => r.name));
+  };
+  const workloads = Object.fromEntries(APP_VERSIONS.map((v) => [v, new AppWorkload({ db, plan, version: v, rows: o.rows, seed: o.seed, state, flagsOn, start: catalog })])) as Record<AppVersion, AppWorkload>;
   const settleOps = o.settleOps ?? DEFAULT_SETTLE_OPS;
   for (const wl of Object.values(workloads)) wl.start();
   try {
@@ -253,7 +259,7 @@ async function checkEdge(c: EdgeContext): Promise<void> {
     cell.runs++;
     cell.operations += wl.ops - c.opsBefore[v];
     const failed: string[] = [];
-    const { checked, lost } = await lostWrites(db, catalog, wl.log.all());
+    const { checked, lost } = await lostWrites(db, catalog, wl.log.all(), plan.rewrites);
     cell.writesChecked += checked;
     c.result.writes.checked += checked;
     c.result.writes.lost += lost.length;

@@ -1,9 +1,7 @@
-import type { Plan } from '@switchback/core';
+import { ident, type Plan } from '@switchback/core';
 import type { Catalog, CatalogColumn, CatalogTable } from './rehearsal-catalog.js';
 import { valueSql } from './generate-data.js';
 import { columnsOf, notNullOf, type AppVersion } from './rehearsal-schedule.js';
-
-const quote = (s: string) => `"${s.replace(/"/g, '""')}"`;
 
 /** What a workload knows besides the live catalog: the plan, its version, and the tables before the change. */
 export interface WorkloadShape {
@@ -28,6 +26,21 @@ export function requiredColumns(w: WorkloadShape, t: CatalogTable, known: string
 }
 
 /**
+ * The columns a version fills in a parent row it creates for a child but
+ * does not write in this state: those it had before the change and still
+ * has. A column the change adds belongs to the sync; one it takes away
+ * (extracted into a table of its own, dropped) is not the new code's:
+ * written there, the sync would give the parent the row of the new table
+ * that the new code is about to write itself, and after contract the
+ * column is gone.
+ */
+export function parentColumns(w: WorkloadShape, table: string): string[] | undefined {
+  const before = columnsOf(w.plan, 'old', table);
+  const mine = columnsOf(w.plan, w.version, table);
+  return before ? before.filter((c) => !mine || mine.includes(c)) : mine;
+}
+
+/**
  * The tables behind names a plan's access gives: a name that is a type (an
  * enum a change extends) stands for the tables with a column of it; any
  * other name is itself, table or not (a missing one must fail).
@@ -37,7 +50,7 @@ export function tablesOf(catalog: Catalog, names: string[]): string[] {
     ...new Set(
       names.flatMap((n) => {
         if (catalog.has(n)) return [n];
-        const users = [...catalog.values()].filter((t) => !t.view && t.columns.some((c) => c.type === n || c.type === quote(n)));
+        const users = [...catalog.values()].filter((t) => !t.view && t.columns.some((c) => c.type === n || c.type === ident(n)));
         return users.length ? users.map((t) => t.name) : [n];
       }),
     ),

@@ -1,3 +1,5 @@
+import type { CatalogTable } from './rehearsal-catalog.js';
+
 /**
  * Every write a workload committed, as the database returned it (values as
  * text), so the rehearsal can prove afterwards that each is still there.
@@ -52,4 +54,11 @@ export class WriteLog {
   get size(): number {
     return this.records.size;
   }
+}
+
+/** The record of one row a statement returned (values as text), with the columns it wrote (none for a delete). */
+export function recordOf(t: CatalogTable, row: Record<string, string | null>, columns: string[], sql: string, deleted: boolean): WriteRecord {
+  const key = Object.fromEntries(t.primaryKey.map((c) => [c, row[c] ?? '']));
+  const links = t.foreignKeys.map((f) => linkKey(f.table, f.columns.map((c) => row[c] ?? null)));
+  return { table: t.name, key, deleted, sql, links, self: linkKey(t.name, t.primaryKey.map((c) => row[c] ?? null)), ...(deleted ? {} : { values: Object.fromEntries(columns.map((c) => [c, row[c] ?? null])) }) };
 }
