@@ -20,9 +20,12 @@ export function dueCommand(program: Command): void {
     .option('--code <dir>', 'where to look for code that still names the flags', '.')
     .option('--at <time>', 'evaluate as of this time (ISO 8601), e.g. to see what becomes due next month')
     .addHelpText('after', `
-Reads of the old tables come from pg_stat_statements when the extension is
-installed, else from the SDK's old-side read counts; with neither, reads are
-"unknown" and the change is not eligible.
+Reads of the old tables come from pg_stat_statements when it is loaded
+(shared_preload_libraries) and installed in this database: the calls since
+cut-off (the executor keeps the counts at cut-off), of statements that read
+the tables, not Switchback's own and not the app's writes into them. Else they
+come from the SDK's old-side read counts; with neither, reads are "unknown" and
+the change is not eligible.
 
 Exit codes: 0 listed (eligible or not), 2 bad input or no database.
 

@@ -2,6 +2,7 @@ import { formatDuration, type Phase, type Plan } from '@switchback/core';
 import type { Db } from '../db/db.js';
 import { evaluateGates, type GateResult } from '../executor/gates.js';
 import { listChanges, phaseRuns, type ChangeRow } from '../ledger/ledger-store.js';
+import { countStatements, readsSinceCutOff, type StatementCounts } from './statement-counts.js';
 
 /** Whether anything still reads the old shape, and how we know. */
 export interface OldReads {
@@ -50,10 +51,15 @@ export async function dueReport(db: Db, now: Date): Promise<DueItem[]> {
   return out;
 }
 
+/** The old tables a phase stops writing: after cut-off, what contract removes. */
+export function stoppedTables(phase: Phase): string[] {
+  return phase.access.writes.filter((w) => w.stopped).map((w) => w.table);
+}
+
 async function dueItem(db: Db, c: ChangeRow, plan: Plan, cutOff: Phase, contract: Phase, cutOffAt: Date, now: Date): Promise<DueItem> {
-  const oldTables = cutOff.access.writes.filter((w) => w.stopped).map((w) => w.table);
+  const oldTables = stoppedTables(cutOff);
   const gates = await evaluateGates(db, contract.gates, { change: c.id, now, transition: contract.id });
-  const oldReads = await observeOldReads(db, c.id, oldTables, cutOffAt, now);
+  const oldReads = await observeOldReads(db, { change: c.id, cutOff: cutOff.id, tables: oldTables, cutOffAt, now });
   const blockers = gates.filter((g) => g.verdict !== 'pass').map((g) => `${g.id}: ${g.detail}`);
   if (oldReads.seen !== false) blockers.push(`old reads: ${oldReads.detail}`);
   const waiting = gates.filter((g) => g.verdict !== 'pass');
@@ -83,32 +89,43 @@ async function dueItem(db: Db, c: ChangeRow, plan: Plan, cutOff: Phase, contract
 }
 
 /**
- * Reads of the old tables since cut-off: pg_stat_statements where the
- * extension is installed (statements naming them, not Switchback's own),
- * else the SDK's old-side read counts. Neither: unknown, never "none".
+ * Reads of the old tables since cut-off: pg_stat_statements where it can be
+ * read (this database's statements naming them, less the counts taken at
+ * cut-off; not the engine's own, not writes into them), else the SDK's
+ * old-side read counts. Neither: unknown, never "none".
  */
-export async function observeOldReads(db: Db, change: string, tables: string[], since: Date, now: Date): Promise<OldReads> {
-  const bare = tables.map((t) => t.split('.').pop()!);
-  const ext = await db.query<{ ok: boolean }>(`SELECT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'pg_stat_statements') AS ok`);
-  if (ext.rows[0]?.ok) {
-    try {
-      const { rows } = await db.query<{ query: string; calls: number }>(
-        `SELECT left(query, 300) AS query, calls::float8 AS calls FROM pg_stat_statements
-          WHERE query ~* $1 AND query !~* '(switchback\\.|pg_stat_statements|CREATE |ALTER |DROP |TRIGGER)' ORDER BY calls DESC LIMIT 10`,
-        [`\\m(${bare.map((b) => b.replace(/[^A-Za-z0-9_]/g, '')).join('|')})\\M`],
-      );
-      const calls = rows.reduce((n, r) => n + r.calls, 0);
-      return { source: 'pg_stat_statements', seen: calls > 0, detail: calls ? `${calls} calls of ${rows.length} statement(s) naming ${bare.join(', ')} in pg_stat_statements, e.g. ${rows[0]!.query.slice(0, 80)}` : `pg_stat_statements shows no statement naming ${bare.join(', ')}`, statements: rows };
-    } catch {
-      // Installed but not loaded (shared_preload_libraries): fall through to the SDK's numbers.
+export async function observeOldReads(db: Db, o: { change: string; cutOff: string; tables: string[]; cutOffAt: Date; now: Date }): Promise<OldReads> {
+  const bare = o.tables.map((t) => t.split('.').pop()!);
+  const counts = await countStatements(db, o.tables);
+  let unsplit = '';
+  if (counts) {
+    const r = readsSinceCutOff(counts, await statementBaseline(db, o.change, o.cutOff), o.cutOffAt);
+    const from = r?.from === 'reset' ? `since pg_stat_statements was reset (${counts.since})` : 'since cut-off';
+    if (r) {
+      return {
+        source: 'pg_stat_statements',
+        seen: r.calls > 0,
+        detail: r.calls ? `${r.calls} calls of ${r.statements.length} statement(s) reading ${bare.join(', ')} ${from} in pg_stat_statements, e.g. ${r.statements[0]!.query.slice(0, 80)}` : `pg_stat_statements shows no statement reading ${bare.join(', ')} ${from}`,
+        statements: r.statements.slice(0, 10),
+      };
     }
+    unsplit = `pg_stat_statements has counted since ${counts.since ?? 'it was installed'}, before cut-off, and holds no counts from cut-off to subtract (SELECT pg_stat_statements_reset() counts from now)`;
   }
   const { rows } = await db.query<{ calls: number; rows: number }>(
     `SELECT coalesce(sum(calls), 0)::float8 AS calls, count(*)::int AS rows FROM switchback.side_metrics WHERE change_id = $1 AND side = 'old' AND op = 'read' AND window_start >= $2 AND window_start <= $3`,
-    [change, since, now],
+    [o.change, o.cutOffAt, o.now],
   );
   const r = rows[0]!;
-  const reported = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM switchback.side_metrics WHERE change_id = $1 AND window_start >= $2`, [change, since]);
-  if (!reported.rows[0]!.n) return { source: 'unknown', seen: null, detail: 'no pg_stat_statements and no SDK metrics since cut-off, so reads of the old shape cannot be ruled out', statements: [] };
+  const reported = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM switchback.side_metrics WHERE change_id = $1 AND window_start >= $2`, [o.change, o.cutOffAt]);
+  if (!reported.rows[0]!.n) return { source: 'unknown', seen: null, detail: `${unsplit || 'no pg_stat_statements'} and no SDK metrics since cut-off, so reads of the old shape cannot be ruled out`, statements: [] };
   return { source: 'sdk', seen: r.calls > 0, detail: r.calls ? `the SDK reported ${r.calls} reads of the old side since cut-off` : 'the SDK reported no reads of the old side since cut-off', statements: [] };
+}
+
+/** The statement counts the executor took when cut-off finished (see `countStatements`). */
+async function statementBaseline(db: Db, change: string, phase: string): Promise<StatementCounts | undefined> {
+  const { rows } = await db.query<{ counts: StatementCounts | null }>(
+    `SELECT evidence->'statements' AS counts FROM switchback.events WHERE change_id = $1 AND phase = $2 AND action = 'phase.forward' AND outcome = 'succeeded' ORDER BY seq DESC LIMIT 1`,
+    [change, phase],
+  );
+  return rows[0]?.counts ?? undefined;
 }

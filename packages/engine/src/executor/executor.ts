@@ -1,6 +1,8 @@
 import type { ExecutionSettings, Phase, PhaseId, Plan, Step } from '@switchback/core';
 import type { Db, Queryable } from '../db/db.js';
 import { ChangeNotFoundError, PhaseOrderError } from '../errors.js';
+import { stoppedTables } from '../due/due-report.js';
+import { countStatements } from '../due/statement-counts.js';
 import { activePhaseRun, appendEvent, doneSteps, getChange, listChanges, type ChangeRow, type PhaseRun } from '../ledger/ledger-store.js';
 import { withExecutorLock } from './executor-lock.js';
 import { evaluateGates, gatesPass, type GateResult } from './gates.js';
@@ -208,6 +210,9 @@ async function runPhase(s: Db, p: Position, phase: Phase, direction: 'forward' |
     await s.transaction((tx) => appendEvent(tx, { change: p.change.id, phase: phase.id, actor: o.actor, action: 'verification', outcome: r.ok ? 'passed' : 'failed', evidence: { ...r } }, o.clock?.()));
   }
   if (t.verifications.some((v) => !v.ok)) return failRun(s, p, run, t, o, failureReason(t));
+  // At cut-off, what pg_stat_statements has counted so far: `due` counts the old tables' reads from here.
+  const next = p.plan.phases[p.plan.phases.findIndex((x) => x.id === phase.id) + 1];
+  const statements = direction === 'forward' && next?.id === 'contract' ? await countStatements(s, stoppedTables(phase)) : undefined;
   await s.transaction(async (tx) => {
     await tx.query(`UPDATE switchback.phase_runs SET status = 'succeeded', finished_at = coalesce($2::timestamptz, now()), error = NULL WHERE id = $1`, [run.id, at(o)]);
     if (direction === 'forward') {
@@ -216,7 +221,7 @@ async function runPhase(s: Db, p: Position, phase: Phase, direction: 'forward' |
     } else {
       await tx.query(`UPDATE switchback.changes SET status = 'idle', updated_at = coalesce($2::timestamptz, now()) WHERE id = $1`, [p.change.id, at(o)]);
     }
-    await appendEvent(tx, { change: p.change.id, phase: phase.id, actor: o.actor, action: `phase.${direction}`, outcome: 'succeeded', evidence: { phaseRun: run.id, steps: t.steps.map((x) => `${x.id}: ${x.outcome}`) } }, o.clock?.());
+    await appendEvent(tx, { change: p.change.id, phase: phase.id, actor: o.actor, action: `phase.${direction}`, outcome: 'succeeded', evidence: { phaseRun: run.id, steps: t.steps.map((x) => `${x.id}: ${x.outcome}`), ...(statements ? { statements } : {}) } }, o.clock?.());
   });
   o.onEvent?.({ type: 'phase-done', phase: phase.id, direction });
   return t;

@@ -1,5 +1,6 @@
 import type { Gate } from '@switchback/core';
 import type { Db } from '../db/db.js';
+import { ownSql } from '../due/statement-counts.js';
 import { formatDuration } from '@switchback/core';
 import { evaluateApprovalGate, evaluateSignalsGate } from '../gates/human-gates.js';
 import { evaluateMetricGate } from '../gates/metric-gates.js';
@@ -51,7 +52,7 @@ async function evaluateGate(db: Db, g: Gate, ctx: Resolved): Promise<GateResult>
   const base = { id: g.id, kind: g.kind, description: g.description };
   switch (g.kind) {
     case 'query-empty': {
-      const { rows } = await db.query(g.sql);
+      const { rows } = await db.query(ownSql(g.sql));
       return { ...base, verdict: rows.length ? 'fail' : 'pass', detail: rows.length ? `${rows.length}${rows.length >= 20 ? '+' : ''} violating rows, e.g. ${JSON.stringify(rows[0])}` : 'no violating rows', evidence: { rows: rows.slice(0, 20), count: rows.length } };
     }
     case 'flag-at-least': {

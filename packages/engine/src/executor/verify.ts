@@ -1,5 +1,6 @@
 import type { QueryEmptyVerification, RangeChecksum, Verification } from '@switchback/core';
 import type { Db } from '../db/db.js';
+import { ownSql } from '../due/statement-counts.js';
 import { nextRange } from '../backfill/backfill-runner.js';
 
 export const CHECKSUM_RANGE_ROWS = 10_000;
@@ -30,7 +31,7 @@ export async function runVerification(db: Db, v: Verification): Promise<Verifica
 }
 
 async function queryEmpty(db: Db, v: QueryEmptyVerification): Promise<VerificationResult> {
-  const { rows } = await db.query(v.sql);
+  const { rows } = await db.query(ownSql(v.sql));
   return { id: v.id, kind: v.kind, description: v.description, ok: rows.length === 0, mismatches: rows.slice(0, MAX_LISTED_MISMATCHES), mismatchCount: rows.length };
 }
 
@@ -49,9 +50,9 @@ async function rangeChecksum(db: Db, v: RangeChecksum, rangeRows = CHECKSUM_RANG
     last = range.hi;
     const diffs = await db.transaction(
       async (tx) => {
-        const [o, n] = [(await tx.query<{ n: number; h: string }>(sum(v.oldSql), [range.lo, range.hi])).rows[0]!, (await tx.query<{ n: number; h: string }>(sum(v.newSql), [range.lo, range.hi])).rows[0]!];
+        const [o, n] = [(await tx.query<{ n: number; h: string }>(ownSql(sum(v.oldSql)), [range.lo, range.hi])).rows[0]!, (await tx.query<{ n: number; h: string }>(ownSql(sum(v.newSql)), [range.lo, range.hi])).rows[0]!];
         if (o.n === n.n && o.h === n.h) return [];
-        const [oldRows, newRows] = [(await tx.query<{ k: string; v: string }>(v.oldSql, [range.lo, range.hi])).rows, (await tx.query<{ k: string; v: string }>(v.newSql, [range.lo, range.hi])).rows];
+        const [oldRows, newRows] = [(await tx.query<{ k: string; v: string }>(ownSql(v.oldSql), [range.lo, range.hi])).rows, (await tx.query<{ k: string; v: string }>(ownSql(v.newSql), [range.lo, range.hi])).rows];
         return diffRows(oldRows, newRows);
       },
       { isolation: 'repeatable read', readOnly: true },

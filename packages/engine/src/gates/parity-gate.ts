@@ -1,5 +1,6 @@
 import type { ParityGate } from '@switchback/core';
 import type { Db } from '../db/db.js';
+import { ownSql } from '../due/statement-counts.js';
 import type { Verdict } from './verdict.js';
 
 /** Differing keys kept as evidence; all are counted. */
@@ -14,9 +15,9 @@ export async function evaluateParityGate(db: Db, g: ParityGate): Promise<Verdict
   const joined = `FROM (${g.oldSql}) AS o FULL JOIN (${g.newSql}) AS n ON o.k::text = n.k::text`;
   const differs = `o.v::text IS DISTINCT FROM n.v::text OR o.k IS NULL OR n.k IS NULL`;
   const { rows } = await db.query<{ total: number; differing: number; samples: { key: string; old: string | null; new: string | null }[] | null }>(
-    `SELECT count(*)::int AS total, count(*) FILTER (WHERE ${differs})::int AS differing,
+    ownSql(`SELECT count(*)::int AS total, count(*) FILTER (WHERE ${differs})::int AS differing,
             (SELECT json_agg(s) FROM (SELECT coalesce(o.k::text, n.k::text) AS key, o.v::text AS old, n.v::text AS new ${joined} WHERE ${differs} ORDER BY 1 LIMIT ${PARITY_SAMPLES}) AS s) AS samples
-       ${joined}`,
+       ${joined}`),
   );
   const r = rows[0]!;
   const max = g.maxMismatches ?? 0;
