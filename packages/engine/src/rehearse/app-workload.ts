@@ -1,6 +1,6 @@
 import { ident, seededRandom, type Plan } from '@switchback/core';
 import { errorCode, type Db, type Queryable } from '../db/db.js';
-import { readCatalog, type Catalog, type CatalogTable } from './rehearsal-catalog.js';
+import { equalsParam, readCatalog, type Catalog, type CatalogTable } from './rehearsal-catalog.js';
 import { mirrorWrite, type Run } from './dual-write.js';
 import { valueSql } from './generate-data.js';
 import { withPlannedConstraints } from './planned-constraints.js';
@@ -174,7 +174,7 @@ export class AppWorkload {
     const target = t?.sql ?? ident(name);
     const keys = t ? await this.sampleKeys(t) : [];
     const pk = t?.primaryKey ?? [];
-    const where = pk.length === 1 && keys.length ? ` WHERE ${ident(pk[0]!)}::text = ANY($1::text[])` : ' LIMIT 20';
+    const where = t && pk.length === 1 && keys.length ? ` WHERE ${equalsParam(t, pk[0]!, 1, true)}` : ' LIMIT 20';
     const sql = `SELECT ${cols.map(ident).join(', ')} FROM ${target}${where}`;
     await this.attempt(`read ${name}`, [], async (_tx, run) => {
       await run(sql, where.startsWith(' WHERE') ? [keys.map((k) => k[pk[0]!])] : []);
@@ -299,7 +299,7 @@ export class AppWorkload {
     }
     if (!written.length) return;
     const params: unknown[] = [++this.counter, ...t.primaryKey.map((c) => key[c])];
-    const where = t.primaryKey.map((c, j) => `${ident(c)}::text = $${j + 2}`).join(' AND ');
+    const where = t.primaryKey.map((c, j) => equalsParam(t, c, j + 2)).join(' AND ');
     const returning = [...new Set([...t.primaryKey, ...fkCols, ...written])].map((c) => `${ident(c)}::text AS ${ident(c)}`).join(', ');
     const sets = written.map((c, i) => `${ident(c)} = ${values[i]}`).join(', ');
     const sql = rowPerParent(t) ? upsertSql(t, written, values, returning) : `UPDATE ${t.sql} SET ${sets} WHERE ${where} RETURNING ${returning}`;
@@ -321,7 +321,7 @@ export class AppWorkload {
     const key = this.pickRow(t, true);
     if (!key) return;
     const params = t.primaryKey.map((c) => key[c]);
-    const where = t.primaryKey.map((c, j) => `${ident(c)}::text = $${j + 1}`).join(' AND ');
+    const where = t.primaryKey.map((c, j) => equalsParam(t, c, j + 1)).join(' AND ');
     const returning = [...new Set([...t.primaryKey, ...t.foreignKeys.flatMap((f) => f.columns)])];
     const sql = `DELETE FROM ${t.sql} WHERE ${where} RETURNING ${returning.map((c) => `${ident(c)}::text AS ${ident(c)}`).join(', ')}`;
     // A row that rows of a live application table still reference cannot be deleted: the app is told so by

@@ -1,6 +1,6 @@
 import { ident, type Plan } from '@switchback/core';
 import { valueSql } from './generate-data.js';
-import type { Catalog, CatalogTable } from './rehearsal-catalog.js';
+import { equalsParam, type Catalog, type CatalogTable } from './rehearsal-catalog.js';
 import { columnsOf, type AppVersion } from './rehearsal-schedule.js';
 import { recordOf, type WriteRecord } from './write-log.js';
 
@@ -48,7 +48,7 @@ export async function mirrorWrite(o: DualWriter, t: CatalogTable, row: Record<st
       });
       const where = link.theirs.map((c, j) => {
         params.push(row[link.mine[j]!]);
-        return `${ident(c)}::text = $${params.length}`;
+        return equalsParam(u, c, params.length);
       });
       const returning = [...new Set([...u.primaryKey, ...u.foreignKeys.flatMap((f) => f.columns), ...shared])];
       const sql = `UPDATE ${u.sql} SET ${sets.join(', ')} WHERE ${where.join(' AND ')} RETURNING ${returning.map((c) => `${ident(c)}::text AS ${ident(c)}`).join(', ')}`;

@@ -207,3 +207,14 @@ export function parentsFirst(catalog: Catalog, names: Iterable<string>): string[
   for (const n of wanted) visit(n, []);
   return order;
 }
+
+/**
+ * `"id" = $2::integer`: a column compared with a parameter given as text, as
+ * its own type, so an index on it answers (`"id"::text = $2` reads the whole
+ * table). With `any`, the parameter is an array: `"id" = ANY($1::integer[])`.
+ */
+export function equalsParam(t: CatalogTable, column: string, param: number, any = false): string {
+  const type = t.columns.find((c) => c.name === column)?.type;
+  if (!type) return any ? `${ident(column)}::text = ANY($${param}::text[])` : `${ident(column)}::text = $${param}`;
+  return any ? `${ident(column)} = ANY($${param}::${type}[])` : `${ident(column)} = $${param}::${type}`;
+}

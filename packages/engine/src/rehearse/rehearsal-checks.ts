@@ -1,6 +1,6 @@
 import { ident, type PlannedRewrite } from '@switchback/core';
 import type { Db } from '../db/db.js';
-import type { Catalog, CatalogTable } from './rehearsal-catalog.js';
+import { equalsParam, type Catalog, type CatalogTable } from './rehearsal-catalog.js';
 import type { WriteRecord } from './write-log.js';
 
 export interface LostWrite {
@@ -35,7 +35,7 @@ export async function lostWrites(db: Db, catalog: Catalog, records: WriteRecord[
     const filled = (c: string) => `filled ${c}`;
     // Cast as the backfill's assignment does, so that `5` fills (and compares with) a text column too.
     const fillSql = (f: PlannedRewrite) => `, (${ident(f.column)} IS NOT DISTINCT FROM CAST((${f.value}) AS ${t.columns.find((c) => c.name === f.column)!.type})) AS ${ident(filled(f.column))}`;
-    const sql = `SELECT ${keyExpr} AS k${cols.map((c) => `, ${ident(c)}::text AS ${ident(c)}`).join('')}${fills.map(fillSql).join('')} FROM ${t.sql} WHERE ${keyExpr} = ANY($1::text[])`;
+    const sql = `SELECT ${keyExpr} AS k${cols.map((c) => `, ${ident(c)}::text AS ${ident(c)}`).join('')}${fills.map(fillSql).join('')} FROM ${t.sql} WHERE ${t.primaryKey.length === 1 ? equalsParam(t, t.primaryKey[0]!, 1, true) : `${keyExpr} = ANY($1::text[])`}`;
     const { rows } = await db.query<Record<string, string | boolean | null>>(sql, [rs.map(keyOf)]);
     const found = new Map(rows.map((row) => [row.k as string, row]));
     for (const r of rs) {
