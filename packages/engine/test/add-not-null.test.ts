@@ -84,4 +84,19 @@ describe.each(targets)('add-not-null lifecycle on $name', (target) => {
     expect(r.outcome).toBe('failed');
     expect(r.reason).toMatch(/gate old-versions-gone failed: 1 instance\(s\) of support-desk 1 still live/);
   });
+
+  it('fills in batches over a uuid key (ordered, but with no min() or max())', async () => {
+    await t.db.exec(`CREATE TABLE ${SCHEMA}.device (id uuid PRIMARY KEY DEFAULT gen_random_uuid(), label text);
+      INSERT INTO ${SCHEMA}.device (label) SELECT CASE WHEN g % 4 = 0 THEN NULL ELSE 'd' || g END FROM generate_series(1, 250) AS g;`);
+    const id = 'require-device-label';
+    const yaml = `version: 1\nid: ${id}\ntitle: Require a label\nintent: add-not-null\nparams:\n  table: ${SCHEMA}.device\n  column: label\n  fill: "'unnamed'"\n  nullWriters: none\nexecution: { batchSize: 70, targetBatchTime: 0 }\n`;
+    await registerChange(t.db, changeFrom(yaml, id), 'test');
+    const r = await advance(t.db, id, { ...exec, to: 'contract' });
+    expect(r.outcome, r.reason).toBe('succeeded');
+    const fill = r.transitions.flatMap((x) => x.steps).find((s) => s.id === 'backfill.forward.fill');
+    expect(fill?.backfill).toMatchObject({ rows_visited: 250, rows_changed: 62, batches: 4 });
+    const { rows } = await t.db.query<{ n: number; unnamed: number }>(`SELECT count(*)::int AS n, count(*) FILTER (WHERE label = 'unnamed')::int AS unnamed FROM ${SCHEMA}.device`);
+    expect(rows[0]).toEqual({ n: 250, unnamed: 62 });
+    expect(await isNotNull(t.db, `${SCHEMA}.device`, 'label')).toBe(true);
+  });
 });

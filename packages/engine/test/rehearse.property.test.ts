@@ -4,22 +4,23 @@ import { parseChangeFile } from '@switchback/core';
 import { createScratchDatabase, rehearse } from '@switchback/engine';
 
 /**
- * Random schemas (one or two tables, a key, columns of common types, some
+ * Random schemas (one or two tables, a key of a common type, columns of common types, some
  * nullable, maybe a foreign key) and a random valid intent over them: every
  * rehearsal must be clean. A counterexample prints the intent and the schema.
  */
 type ColumnType = 'integer' | 'bigint' | 'text' | 'boolean' | 'date';
 interface Column { name: string; type: ColumnType; nullable: boolean }
-interface Table { name: string; key: 'integer' | 'bigint'; columns: Column[]; parent?: string }
+type KeyType = 'integer' | 'bigint' | 'text' | 'uuid';
+interface Table { name: string; key: KeyType; columns: Column[]; parent?: Table }
 
 const columnArb = fc.record({ name: fc.constantFrom('amount', 'label', 'note', 'score', 'done', 'due_on', 'code', 'weight'), type: fc.constantFrom<ColumnType>('integer', 'bigint', 'text', 'boolean', 'date'), nullable: fc.boolean() });
-const tableArb = (name: string) => fc.record({ name: fc.constant(name), key: fc.constantFrom<'integer' | 'bigint'>('integer', 'bigint'), columns: fc.uniqueArray(columnArb, { minLength: 1, maxLength: 4, selector: (c) => c.name }) });
-const schemaArb = fc.tuple(tableArb('item'), fc.option(tableArb('item_part'), { nil: undefined })).map(([a, b]): Table[] => (b ? [a, { ...b, parent: a.name }] : [a]));
+const tableArb = (name: string) => fc.record({ name: fc.constant(name), key: fc.constantFrom<KeyType>('integer', 'bigint', 'text', 'uuid'), columns: fc.uniqueArray(columnArb, { minLength: 1, maxLength: 4, selector: (c) => c.name }) });
+const schemaArb = fc.tuple(tableArb('item'), fc.option(tableArb('item_part'), { nil: undefined })).map(([a, b]): Table[] => (b ? [a, { ...b, parent: a }] : [a]));
 
 function schemaSql(tables: Table[]): string {
   return tables
     .map((t) => {
-      const cols = [`id ${t.key} PRIMARY KEY`, ...(t.parent ? [`${t.parent}_id bigint REFERENCES ${t.parent} (id)`] : []), ...t.columns.map((c) => `${c.name} ${c.type}${c.nullable ? '' : ' NOT NULL'}`)];
+      const cols = [`id ${t.key} PRIMARY KEY`, ...(t.parent ? [`${t.parent.name}_id ${t.parent.key} REFERENCES ${t.parent.name} (id)`] : []), ...t.columns.map((c) => `${c.name} ${c.type}${c.nullable ? '' : ' NOT NULL'}`)];
       return `CREATE TABLE ${t.name} (\n  ${cols.join(',\n  ')}\n);`;
     })
     .join('\n');

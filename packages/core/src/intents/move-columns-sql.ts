@@ -106,11 +106,21 @@ export function dropTriggerSql(m: MoveShape, which: 'toNew' | 'toOld'): string {
 DROP FUNCTION IF EXISTS switchback.${ident(name)}();`;
 }
 
+/** Key types with min() and max(); others (uuid, say) are ordered but have no such aggregate. */
+const MIN_MAX_TYPES = /^(smallint|integer|bigint|numeric|real|double precision|text|character varying|character|date|time|timestamp|interval|oid|money)\b/;
+
+/**
+ * The next range of keys after `$1` (`$2` keys at most), and the first (`$1`
+ * keys): its lowest and highest key as text, and how many keys it holds.
+ */
 export function bounds(table: string, key: string, keyType: string) {
   const K = ident(key);
+  const ends = MIN_MAX_TYPES.test(keyType)
+    ? `min(${K})::text AS lo, max(${K})::text AS hi`
+    : `(array_agg(${K} ORDER BY ${K}))[1]::text AS lo, (array_agg(${K} ORDER BY ${K} DESC))[1]::text AS hi`;
   return {
-    boundSql: `SELECT min(${K})::text AS lo, max(${K})::text AS hi, count(*)::int AS n FROM (SELECT ${K} FROM ${qualified(table)} WHERE ${K} > $1::${keyType} ORDER BY ${K} LIMIT $2) AS b`,
-    firstBoundSql: `SELECT min(${K})::text AS lo, max(${K})::text AS hi, count(*)::int AS n FROM (SELECT ${K} FROM ${qualified(table)} ORDER BY ${K} LIMIT $1) AS b`,
+    boundSql: `SELECT ${ends}, count(*)::int AS n FROM (SELECT ${K} FROM ${qualified(table)} WHERE ${K} > $1::${keyType} ORDER BY ${K} LIMIT $2) AS b`,
+    firstBoundSql: `SELECT ${ends}, count(*)::int AS n FROM (SELECT ${K} FROM ${qualified(table)} ORDER BY ${K} LIMIT $1) AS b`,
   };
 }
 
