@@ -19,8 +19,8 @@ describe('split-table plan', () => {
     expect(create).toContain(`WHERE conrelid = '"support_contract"'::regclass AND contype = 'f'`);
     expect(create).toContain(`EXECUTE format('ALTER TABLE "platinum_contract" ADD CONSTRAINT %I %s', k.name, k.def)`);
     expect(plan.flags.map((f) => f.name)).toEqual(['ReadPlatinumContractFromOwnTable']);
-    expect(plan.phases[5]!.forward.map((s) => s.kind)).toEqual(['sql', 'backfill', 'flag']);
-    const del = plan.phases[5]!.forward[1]!;
+    expect(plan.phases[5]!.forward.map((s) => s.kind)).toEqual(['sql', 'sql', 'backfill', 'sql', 'flag']);
+    const del = plan.phases[5]!.forward[2]!;
     expect(del.kind === 'backfill' && del.backfill.batchSql).toBe(`DELETE FROM "support_contract" WHERE "id" BETWEEN $1::bigint AND $2::bigint AND (tier = 'platinum')`);
   });
 
@@ -31,6 +31,20 @@ describe('split-table plan', () => {
     expect(validate).toMatchObject({ sql: 'ALTER TABLE "platinum_contract" VALIDATE CONSTRAINT "platinum_contract_where_check";', ddl: false });
     expect(plan.phases[0]!.verify.map((v) => v.id)).toEqual(['columns-exist', 'check-valid']);
     expect((plan.phases[0]!.backward[0] as { sql: string }).sql).toBe('DROP TABLE IF EXISTS "platinum_contract";');
+  });
+
+  it('holds the source to the other rows from contract: a CHECK added NOT VALID before the moved rows are deleted, validated after, dropped first on the way back', () => {
+    const contract = mustPlan(split()).phases[5]!;
+    expect(contract.forward.map((s) => s.id)).toEqual(['contract.forward.drop-triggers', 'contract.forward.add-rest-check', 'contract.forward.delete-moved', 'contract.forward.validate-rest-check', 'contract.forward.remove-ReadPlatinumContractFromOwnTable']);
+    expect((contract.forward[1] as { sql: string }).sql).toContain(`ALTER TABLE "support_contract" ADD CONSTRAINT "support_contract_not_where_check" CHECK ((tier = 'platinum') IS NOT TRUE) NOT VALID;`);
+    expect(contract.forward[3]).toMatchObject({ sql: 'ALTER TABLE "support_contract" VALIDATE CONSTRAINT "support_contract_not_where_check";', ddl: false });
+    expect(contract.backward.map((s) => s.id)).toEqual(['contract.backward.restore-ReadPlatinumContractFromOwnTable', 'contract.backward.drop-rest-check', 'contract.backward.recreate-triggers', 'contract.backward.copy-back']);
+    expect(contract.verify.map((v) => v.id)).toEqual(['moved-rows-gone', 'rest-check-valid']);
+  });
+
+  it('empties the new table when dual-write is undone: without the trigger its rows would go stale', () => {
+    const back = mustPlan(split()).phases[1]!.backward[0] as { sql: string };
+    expect(back.sql).toMatch(/DROP TRIGGER IF EXISTS [^\n]+\n[^\n]+\nTRUNCATE "platinum_contract";$/);
   });
 
   it('evaluates the predicate on the trigger row by its column names', () => {

@@ -17,9 +17,9 @@ export interface SplitShape {
   where: string;
 }
 
-export function splitNames(s: SplitShape): { toNew: string; toOld: string; check: string } {
+export function splitNames(s: SplitShape): { toNew: string; toOld: string; check: string; rest: string } {
   const base = s.change.length > 50 ? s.change.slice(0, 50) : s.change;
-  return { toNew: `${base}__to_new`, toOld: `${base}__to_old`, check: `${bareName(s.into).slice(0, 51)}_where_check` };
+  return { toNew: `${base}__to_new`, toOld: `${base}__to_old`, check: `${bareName(s.into).slice(0, 51)}_where_check`, rest: `${bareName(s.table).slice(0, 48)}_not_where_check` };
 }
 
 const cols = (s: SplitShape, prefix = '') => s.columns.map((c) => prefix + ident(c)).join(', ');
@@ -59,6 +59,29 @@ END $copy$;`;
 /** Check the rows of `into` against the predicate (SHARE UPDATE EXCLUSIVE: reads and writes go on). */
 export function validateCheckSql(s: SplitShape): string {
   return `ALTER TABLE ${qualified(s.into)} VALIDATE CONSTRAINT ${ident(splitNames(s).check)};`;
+}
+
+/**
+ * From contract on, `table` holds only the rows that do not hold `where`: a
+ * CHECK refuses a write that belongs in `into`. NOT VALID, added before the
+ * moved rows are deleted (from then on no new one can arrive); validated after.
+ */
+export function addRestCheckSql(s: SplitShape): string {
+  const rest = splitNames(s).rest;
+  return `DO $rest$
+BEGIN
+  IF NOT EXISTS (SELECT 1 FROM pg_constraint WHERE conrelid = ${literal(qualified(s.table))}::regclass AND conname = ${literal(rest)}) THEN
+    ALTER TABLE ${qualified(s.table)} ADD CONSTRAINT ${ident(rest)} CHECK ((${s.where}) IS NOT TRUE) NOT VALID;
+  END IF;
+END $rest$;`;
+}
+
+export function validateRestCheckSql(s: SplitShape): string {
+  return `ALTER TABLE ${qualified(s.table)} VALIDATE CONSTRAINT ${ident(splitNames(s).rest)};`;
+}
+
+export function dropRestCheckSql(s: SplitShape): string {
+  return `ALTER TABLE ${qualified(s.table)} DROP CONSTRAINT IF EXISTS ${ident(splitNames(s).rest)};`;
 }
 
 /** On `table`: a row that holds `where` is upserted into `into`; one that stops holding it, or is deleted, leaves `into`. */

@@ -80,6 +80,8 @@ export interface JoinShape {
   from: string;
   to: string;
   label: string;
+  /** The rows of `from` are rows of `to`, by the same key (a split): a write to one is a write to the other. */
+  sameRows?: boolean;
 }
 
 export interface FlagSpec {
