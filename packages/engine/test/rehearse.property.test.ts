@@ -46,8 +46,17 @@ function intentArb(tables: Table[]): fc.Arbitrary<{ intent: string; params: stri
     // Generated integers and texts never repeat within a few hundred rows; booleans and dates would.
     const distinct = t.columns.filter((c) => c.type === 'integer' || c.type === 'bigint' || c.type === 'text');
     if (distinct.length) options.push(fc.constantFrom(...distinct).map((c) => ({ intent: 'add-unique', params: `table: ${t.name}\n  columns: [${c.name}]` })));
+    const old = 'oldVersions: { app: app, versions: ["1"], within: 10m }';
+    // A split leaves the keys that reference its table where they are (the plan says to re-point them first).
+    if (!tables.some((x) => x.parent?.name === t.name)) options.push(col.map((c) => ({ intent: 'split-table', params: `table: ${t.name}\n  into: ${t.name}_split\n  where: ${predicate(c)}\n  flag: ReadSplit\n  ${old}` })));
+    options.push(fc.subarray(t.columns, { minLength: 1 }).map((cs) => ({ intent: 'extract-columns', params: `from: { table: ${t.name}, key: id }\n  into: { table: ${t.name}_extra, key: ${t.name}_id }\n  columns: [${cs.map((c) => c.name).join(', ')}]\n  flag: ReadExtracted\n  ${old}` })));
     return fc.oneof(...options);
   });
+}
+
+/** A predicate over a column that some generated rows hold and some do not. */
+function predicate(c: Column): string {
+  return { integer: `${c.name} % 2 = 0`, bigint: `${c.name} % 3 = 0`, text: `${c.name} LIKE '%1'`, boolean: `${c.name}`, date: `${c.name} > '2024-06-01'` }[c.type];
 }
 
 function fill(type: ColumnType): string {

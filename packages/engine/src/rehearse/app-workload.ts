@@ -1,15 +1,17 @@
 import { ident, seededRandom, type Plan } from '@switchback/core';
 import { errorCode, type Db, type Queryable } from '../db/db.js';
-import { equalsParam, readCatalog, type Catalog, type CatalogTable } from './rehearsal-catalog.js';
+import { equalsParam, readCatalog, type Catalog, type CatalogCheck, type CatalogTable } from './rehearsal-catalog.js';
+import { CANDIDATES, checkedInsertSql, rowNumber } from './checked-insert.js';
 import { mirrorWrite, type Run } from './dual-write.js';
 import { valueSql } from './generate-data.js';
 import { withPlannedConstraints } from './planned-constraints.js';
 import { columnValue, hiddenReferrer, parentColumns, requiredColumns, tablesOf, type WorkloadShape } from './workload-columns.js';
 import { accessOf, columnsOf, type AppVersion, type State } from './rehearsal-schedule.js';
 import { rowPerParent, upsertSql } from './upsert-sql.js';
-import { linkKey, recordOf, WriteLog, type WriteRecord } from './write-log.js';
+import { linkKey, recordOf, sameRowsOf, WriteLog, type WriteRecord } from './write-log.js';
 
 const FOREIGN_KEY_VIOLATION = '23503';
+const CHECK_VIOLATION = '23514';
 
 export interface WorkloadFailure {
   version: AppVersion;
@@ -44,7 +46,7 @@ export interface WorkloadOptions {
  * rehearsal pauses the loop to check, and turns it on and off per state.
  */
 export class AppWorkload {
-  readonly log = new WriteLog();
+  readonly log: WriteLog;
   readonly failures: WorkloadFailure[] = [];
   ops = 0;
   reads = 0;
@@ -62,6 +64,7 @@ export class AppWorkload {
   constructor(private readonly o: WorkloadOptions) {
     this.random = seededRandom(o.seed * 2 + (o.version === 'old' ? 0 : 1));
     this.shape = { plan: o.plan, version: o.version, start: o.start, seed: o.seed };
+    this.log = new WriteLog(sameRowsOf(o.plan));
     // Above every generated row, and apart per version.
     this.counter = 2 * o.rows + (o.version === 'old' ? 0 : 500_000_000);
   }
@@ -143,8 +146,14 @@ export class AppWorkload {
     await mirrorWrite(writer, t, row, columns, deleted, run, records);
   }
 
-  /** Run one operation's statements in a transaction; a failure is recorded with its query, never thrown. */
-  private async attempt(operation: string, tolerated: string[], fn: (tx: Queryable, run: Run) => Promise<WriteRecord[]>): Promise<void> {
+  /**
+   * Run one operation's statements in a transaction; a failure is recorded
+   * with its query, never thrown. 'again': the new version met a CHECK the
+   * change added since it read the catalog (a step adds it while the version
+   * runs); its code knows that CHECK, so it has read the catalog again and
+   * the caller builds the operation anew, once (`retry` false the second time).
+   */
+  private async attempt(operation: string, tolerated: string[], fn: (tx: Queryable, run: Run) => Promise<WriteRecord[]>, retry = true): Promise<'again' | undefined> {
     let last = '';
     try {
       const records = await this.o.db.transaction((tx) =>
@@ -156,11 +165,29 @@ export class AppWorkload {
       this.log.record(records);
     } catch (e) {
       const code = errorCode(e) ?? '';
+      if (code === CHECK_VIOLATION && this.o.version === 'new' && retry) {
+        this.catalog = await this.readCatalog();
+        return 'again';
+      }
       const hidden = code === FOREIGN_KEY_VIOLATION ? hiddenReferrer(this.catalog, e) : undefined;
-      if (tolerated.includes(code) && !hidden) return;
+      if (tolerated.includes(code) && !hidden) return undefined;
       const message = e instanceof Error ? e.message : String(e);
       this.failures.push({ version: this.o.version, edge: this.edge, operation, query: last, error: hidden ? `${message} (${hidden} is not an application table: no version can delete its rows first)` : message });
     }
+    return undefined;
+  }
+
+  /**
+   * The CHECKs (beyond simple lists) the version's rows hold: the new
+   * version's code is written for the shape the change makes, every CHECK
+   * of it included; the previous version's knows only those it started with,
+   * so a plan that adds one under its feet is caught.
+   */
+  private checksOf(t: CatalogTable): CatalogCheck[] {
+    const all = t.checks ?? [];
+    if (this.o.version === 'new') return all;
+    const before = new Set((this.o.start.get(t.view ?? t.name)?.checks ?? []).map((k) => k.expr));
+    return all.filter((k) => before.has(k.expr));
   }
 
   private columns(t: CatalogTable, names: string[] | undefined): string[] {
@@ -201,14 +228,15 @@ export class AppWorkload {
     return { [pk[0]!]: String(k) };
   }
 
-  private async insert(name: string | undefined): Promise<void> {
+  private async insert(name: string | undefined, retry = true): Promise<void> {
     if (!name) return;
     const t = await this.table(name);
-    await this.attempt(`insert ${name}`, [], async (_tx, run) => {
+    const outcome = await this.attempt(`insert ${name}`, [], async (_tx, run) => {
       const records: WriteRecord[] = [];
       await this.insertRow(name, t, run, records, true);
       return records;
-    });
+    }, retry);
+    if (outcome === 'again') await this.insert(name, false);
   }
 
   /**
@@ -231,7 +259,7 @@ export class AppWorkload {
       const row = picked ?? (await this.insertRow(fk.table, parent, run, records, false));
       fk.columns.forEach((c, j) => fkValues.set(c, row[fk.references[j]!] ?? null));
     }
-    const names: string[] = [];
+    const checks = t ? this.checksOf(t) : [];
     const exprs: string[] = [];
     const raw: string[] = [];
     for (const c of cols) {
@@ -240,17 +268,16 @@ export class AppWorkload {
       if (fkValues.has(c)) {
         params.push(fkValues.get(c));
         v = `$${params.length}::${col!.type}`;
-      } else v = col ? columnValue(this.shape, t!, col, '$1::bigint') : 'NULL';
+      } else v = col ? columnValue(this.shape, t!, col, rowNumber(t!, checks, c)) : 'NULL';
       if (v === undefined) continue;
       raw.push(c);
-      names.push(ident(c));
       exprs.push(v);
     }
     const returning = t ? [...new Set([...t.primaryKey, ...t.foreignKeys.flatMap((f) => f.columns), ...cols, ...this.referencedColumns(name)])] : cols;
-    // Every value from a parent row: the row number is not needed, but its parameter must still have a type.
-    const unused = exprs.some((e) => /\$1\b/.test(e)) ? '' : ' WHERE $1::bigint IS NOT NULL';
-    const sql = `INSERT INTO ${t?.sql ?? ident(name)} (${names.join(', ')}) SELECT ${exprs.join(', ')}${unused} RETURNING ${returning.map((c) => `${ident(c)}::text AS ${ident(c)}`).join(', ')}`;
-    const row = (await run(sql, params))[0]!;
+    const held = checks.filter((k) => k.columns.every((c) => raw.includes(c)));
+    const sql = checkedInsertSql(t?.sql ?? ident(name), raw, exprs, held, returning.map((c) => `${ident(c)}::text AS ${ident(c)}`).join(', '));
+    const row = (await run(sql, params))[0];
+    if (!row) throw new Error(`none of ${CANDIDATES} generated rows of ${name} holds its CHECK ${held.map((k) => k.expr).join(' AND ')}`);
     if (t) {
       const record = recordOf(t, row, raw.filter((c) => !t.primaryKey.includes(c)), sql, false);
       records.push(record);
@@ -280,14 +307,15 @@ export class AppWorkload {
   }
 
   /** Update a row of the version's half, or upsert one of a table with a row per parent row (`rowPerParent`). */
-  private async update(name: string | undefined): Promise<void> {
+  private async update(name: string | undefined, retry = true): Promise<void> {
     if (!name) return;
     const t = await this.table(name);
     if (!t || !t.primaryKey.length) return;
     const key = this.pickRow(t, false);
     if (!key) return;
-    const fkCols = new Set(t.foreignKeys.flatMap((f) => f.columns));
-    const cols = this.columns(t, columnsOf(this.o.plan, this.o.version, name)).filter((c) => !t.primaryKey.includes(c) && !fkCols.has(c));
+    // Keys stay, and so do the columns of a CHECK the values do not meet by construction (a split's predicate).
+    const fixed = new Set([...t.foreignKeys.flatMap((f) => f.columns), ...this.checksOf(t).flatMap((k) => k.columns)]);
+    const cols = this.columns(t, columnsOf(this.o.plan, this.o.version, name)).filter((c) => !t.primaryKey.includes(c) && !fixed.has(c));
     const values: string[] = [];
     const written: string[] = [];
     for (const c of cols) {
@@ -299,18 +327,20 @@ export class AppWorkload {
     }
     if (!written.length) return;
     const params: unknown[] = [++this.counter, ...t.primaryKey.map((c) => key[c])];
-    const where = t.primaryKey.map((c, j) => equalsParam(t, c, j + 2)).join(' AND ');
-    const returning = [...new Set([...t.primaryKey, ...fkCols, ...written])].map((c) => `${ident(c)}::text AS ${ident(c)}`).join(', ');
+    // A row that does not hold the table's CHECKs is not the version's to update (a split's moved row not yet deleted).
+    const where = [...t.primaryKey.map((c, j) => equalsParam(t, c, j + 2)), ...this.checksOf(t).map((k) => `(${k.expr})`)].join(' AND ');
+    const returning = [...new Set([...t.primaryKey, ...t.foreignKeys.flatMap((f) => f.columns), ...written])].map((c) => `${ident(c)}::text AS ${ident(c)}`).join(', ');
     const sets = written.map((c, i) => `${ident(c)} = ${values[i]}`).join(', ');
     const sql = rowPerParent(t) ? upsertSql(t, written, values, returning) : `UPDATE ${t.sql} SET ${sets} WHERE ${where} RETURNING ${returning}`;
-    await this.attempt(`update ${name}`, [], async (_tx, run) => {
+    const outcome = await this.attempt(`update ${name}`, [], async (_tx, run) => {
       const records: WriteRecord[] = [];
       for (const row of await run(sql, params)) {
         records.push(recordOf(t, row, written, sql, false));
         await this.mirror(t, row, written, false, run, records);
       }
       return records;
-    });
+    }, retry);
+    if (outcome === 'again') await this.update(name, false);
   }
 
   /** Delete a row this version inserted. */

@@ -15,12 +15,16 @@ const literal = (s: string) => `'${s.replace(/'/g, "''")}'`;
  * Undefined when the database should fill it (serial, identity, generated).
  * The workloads use the same expressions, so what they write is valid too.
  */
+/** A column of the key or of a unique set: its value follows the row number, so the set is unique as a whole. */
+export function isUnique(table: CatalogTable, column: string): boolean {
+  return table.unique.some((u) => u.includes(column)) || table.primaryKey.includes(column);
+}
+
 export function valueSql(table: CatalogTable, col: CatalogColumn, i: string, seed: number, o: { notNull?: boolean } = {}): string | undefined {
   if (col.auto) return undefined;
   const idx = table.columns.indexOf(col);
   const h = `(((${i}) * 2654435761 + ${(seed * 7919 + idx * 104729) % 1_000_003}) % 1000003)`;
-  // Every column of a unique set (or the key) follows the row number, so the set is unique as a whole.
-  const unique = table.unique.some((u) => u.includes(col.name)) || table.primaryKey.includes(col.name);
+  const unique = isUnique(table, col.name);
   const expr = typedValue(table, col, unique ? `(${i})` : h, i, seed);
   if (expr === undefined) {
     if (col.nullable) return 'NULL';

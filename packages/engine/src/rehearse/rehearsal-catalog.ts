@@ -17,6 +17,8 @@ export interface CatalogTable {
   foreignKeys: CatalogForeignKey[];
   /** Column sets under a UNIQUE constraint or unique index (the primary key excluded). */
   unique: string[][];
+  /** CHECK constraints the generated values do not meet by construction (not a simple list): the workloads pick rows that hold them. */
+  checks?: CatalogCheck[];
   /** For a view over one table: that table. */
   view?: string;
 }
@@ -34,6 +36,12 @@ export interface CatalogColumn {
   auto: boolean;
   /** Values allowed by a simple `CHECK (col IN (...))` or `CHECK (col = value)`, or an enum's values. */
   allowed?: string[];
+}
+
+export interface CatalogCheck {
+  /** The condition, as SQL over the table's columns: `((label > 'm'::text) IS TRUE)`. */
+  expr: string;
+  columns: string[];
 }
 
 export interface CatalogForeignKey {
@@ -97,12 +105,15 @@ SELECT n.nspname, c.relname, 'u', ARRAY(SELECT a.attname::text FROM unnest(i.ind
     if (!t) continue;
     if (r.kind === 'f') t.foreignKeys.push({ columns: r.columns, table: key(r.ref_schema!, r.ref_table!), references: r.ref_columns! });
     else if (r.kind === 'u') t.unique.push(r.columns);
-    else if (r.columns.length === 1) {
-      const checked = checkedValues(r.def);
+    else {
+      const checked = r.columns.length === 1 ? checkedValues(r.def) : undefined;
       const col = t.columns.find((c) => c.name === r.columns[0]);
       if (checked && col) {
         col.allowed = checked.values;
         if (checked.notNull) col.nullable = false;
+      } else {
+        const expr = checkCondition(r.def);
+        if (expr) (t.checks ??= []).push({ expr, columns: r.columns });
       }
     }
   }
@@ -139,6 +150,7 @@ HAVING count(DISTINCT b.oid) = 1`);
       primaryKey: shown(base.primaryKey) ? base.primaryKey : [],
       foreignKeys: base.foreignKeys.filter((f) => shown(f.columns)),
       unique: base.unique.filter(shown),
+      ...(base.checks ? { checks: base.checks.filter((c) => shown(c.columns)) } : {}),
       view: base.name,
     });
   }
@@ -151,13 +163,18 @@ HAVING count(DISTINCT b.oid) = 1`);
  * Undefined for any other check, which the generated values do not try to meet.
  */
 export function checkedValues(def: string): { values: string[]; notNull: boolean } | undefined {
-  const expr = /^CHECK \((.*)\)(?: NOT VALID)?$/s.exec(def.trim())?.[1];
+  const expr = checkCondition(def);
   if (expr === undefined) return undefined;
   const isTrue = /^\((.*)\) IS TRUE$/s.exec(unwrap(expr))?.[1];
   const inner = unwrap(isTrue ?? expr);
   const equal = /^[^'=]+ = (?:'((?:[^']|'')*)'|(-?\d+(?:\.\d+)?))(?:::[a-z ]+(?:\([\d, ]+\))?)?$/i.exec(inner);
   const values = equal ? [equal[1]?.replace(/''/g, "'") ?? equal[2]!] : allowedValues(def);
   return values ? { values, notNull: isTrue !== undefined } : undefined;
+}
+
+/** The condition of a CHECK as pg_get_constraintdef prints it: `CHECK ((a > 0)) NOT VALID` → `(a > 0)`. */
+function checkCondition(def: string): string | undefined {
+  return /^CHECK \((.*)\)(?: NOT VALID)?$/s.exec(def.trim())?.[1];
 }
 
 /** An expression without the parentheses around all of it: `((a = 1))` → `a = 1`, `(a) OR (b)` unchanged. */

@@ -19,7 +19,7 @@ export interface LostWrite {
  *   lostWrites(db, catalog, log.all(), plan.rewrites)
  *   // { checked: 120, lost: [{ record, found: 'customer_id = "7" (committed NULL)' }] }
  */
-export async function lostWrites(db: Db, catalog: Catalog, records: WriteRecord[], rewrites: PlannedRewrite[] = []): Promise<{ checked: number; lost: LostWrite[] }> {
+export async function lostWrites(db: Db, catalog: Catalog, records: WriteRecord[], rewrites: PlannedRewrite[] = [], sameRows: [string, string][] = []): Promise<{ checked: number; lost: LostWrite[] }> {
   const lost: LostWrite[] = [];
   let checked = 0;
   const byTable = new Map<string, WriteRecord[]>();
@@ -35,9 +35,17 @@ export async function lostWrites(db: Db, catalog: Catalog, records: WriteRecord[
     const filled = (c: string) => `filled ${c}`;
     // Cast as the backfill's assignment does, so that `5` fills (and compares with) a text column too.
     const fillSql = (f: PlannedRewrite) => `, (${ident(f.column)} IS NOT DISTINCT FROM CAST((${f.value}) AS ${t.columns.find((c) => c.name === f.column)!.type})) AS ${ident(filled(f.column))}`;
-    const sql = `SELECT ${keyExpr} AS k${cols.map((c) => `, ${ident(c)}::text AS ${ident(c)}`).join('')}${fills.map(fillSql).join('')} FROM ${t.sql} WHERE ${t.primaryKey.length === 1 ? equalsParam(t, t.primaryKey[0]!, 1, true) : `${keyExpr} = ANY($1::text[])`}`;
-    const { rows } = await db.query<Record<string, string | boolean | null>>(sql, [rs.map(keyOf)]);
-    const found = new Map(rows.map((row) => [row.k as string, row]));
+    const read = async (from: CatalogTable, keys: string[]) => {
+      const sql = `SELECT ${keyExpr} AS k${cols.map((c) => `, ${ident(c)}::text AS ${ident(c)}`).join('')}${fills.map(fillSql).join('')} FROM ${from.sql} WHERE ${t.primaryKey.length === 1 ? equalsParam(t, t.primaryKey[0]!, 1, true) : `${keyExpr} = ANY($1::text[])`}`;
+      return (await db.query<Record<string, string | boolean | null>>(sql, [keys])).rows;
+    };
+    const found = new Map((await read(t, rs.map(keyOf))).map((row) => [row.k as string, row]));
+    // A row of a split's table may have moved to its new table (or back): the same row, by key.
+    for (const peer of sameRows.flatMap(([a, b]) => (a === name ? [b] : b === name ? [a] : []))) {
+      const p = catalog.get(peer);
+      const missing = rs.map(keyOf).filter((k) => !found.has(k));
+      if (p && missing.length) for (const row of await read(p, missing)) found.set(row.k as string, row);
+    }
     for (const r of rs) {
       checked++;
       const row = found.get(keyOf(r));

@@ -9,6 +9,7 @@ import { generateData, type GeneratedTable } from './generate-data.js';
 import { readCatalog } from './rehearsal-catalog.js';
 import { withPlannedConstraints } from './planned-constraints.js';
 import { lostWrites, sampleLockWaits } from './rehearsal-checks.js';
+import { sameRowsOf } from './write-log.js';
 import { RehearsalInputError } from './rehearsal-errors.js';
 import { APP_VERSIONS, cellApplies, edgeTarget, mayRun, rehearsalSchedule, runsDuring, versionWindows, type AppVersion, type Edge, type State, type Windows } from './rehearsal-schedule.js';
 
@@ -259,7 +260,7 @@ async function checkEdge(c: EdgeContext): Promise<void> {
     cell.runs++;
     cell.operations += wl.ops - c.opsBefore[v];
     const failed: string[] = [];
-    const { checked, lost } = await lostWrites(db, catalog, wl.log.all(), plan.rewrites);
+    const { checked, lost } = await lostWrites(db, catalog, wl.log.all(), plan.rewrites, sameRowsOf(plan));
     cell.writesChecked += checked;
     c.result.writes.checked += checked;
     c.result.writes.lost += lost.length;

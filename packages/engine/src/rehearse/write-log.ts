@@ -1,4 +1,10 @@
+import type { Plan } from '@switchback/core';
 import type { CatalogTable } from './rehearsal-catalog.js';
+
+/** Pairs of tables whose rows are each other's by key (a split's table and its new table). */
+export function sameRowsOf(plan: Plan): [string, string][] {
+  return plan.shapes.joins.filter((j) => j.sameRows).map((j) => [j.from, j.to]);
+}
 
 /**
  * Every write a workload committed, as the database returned it (values as
@@ -27,15 +33,25 @@ export function linkKey(table: string, values: (string | null)[]): string {
 
 export class WriteLog {
   private readonly records = new Map<string, WriteRecord>();
+  private readonly peers = new Map<string, string[]>();
   committed = 0;
+
+  /** `sameRows`: pairs of tables whose rows are each other's by key (a split's table and its new table), synced both ways. */
+  constructor(sameRows: [string, string][] = []) {
+    for (const [a, b] of sameRows) {
+      this.peers.set(a, [...(this.peers.get(a) ?? []), b]);
+      this.peers.set(b, [...(this.peers.get(b) ?? []), a]);
+    }
+  }
 
   /** Record the writes one transaction committed (a dual write touches linked rows together). */
   record(batch: WriteRecord[]): void {
     const selves = new Set(batch.map((r) => r.self));
     for (const r of batch) {
       this.committed++;
+      const same = (this.peers.get(r.table) ?? []).map((p) => linkKey(p, Object.values(r.key)));
       for (const [k, old] of this.records) {
-        if (!selves.has(k) && (r.links.includes(old.self) || old.links.includes(r.self))) this.records.delete(k);
+        if (!selves.has(k) && (r.links.includes(old.self) || old.links.includes(r.self) || same.includes(old.self))) this.records.delete(k);
       }
     }
     for (const r of batch) {
