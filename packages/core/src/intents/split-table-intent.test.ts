@@ -19,8 +19,8 @@ describe('split-table plan', () => {
     expect(create).toContain(`WHERE conrelid = '"support_contract"'::regclass AND contype = 'f'`);
     expect(create).toContain(`EXECUTE format('ALTER TABLE "platinum_contract" ADD CONSTRAINT %I %s', k.name, k.def)`);
     expect(plan.flags.map((f) => f.name)).toEqual(['ReadPlatinumContractFromOwnTable']);
-    expect(plan.phases[5]!.forward.map((s) => s.kind)).toEqual(['sql', 'sql', 'backfill', 'sql', 'flag']);
-    const del = plan.phases[5]!.forward[2]!;
+    expect(plan.phases[5]!.forward.map((s) => s.kind)).toEqual(['sql', 'sql', 'sql', 'backfill', 'sql', 'flag']);
+    const del = plan.phases[5]!.forward[3]!;
     expect(del.kind === 'backfill' && del.backfill.batchSql).toBe(`DELETE FROM "support_contract" WHERE "id" BETWEEN $1::bigint AND $2::bigint AND (tier = 'platinum')`);
   });
 
@@ -35,9 +35,10 @@ describe('split-table plan', () => {
 
   it('holds the source to the other rows from contract: a CHECK added NOT VALID before the moved rows are deleted, validated after, dropped first on the way back', () => {
     const contract = mustPlan(split()).phases[5]!;
-    expect(contract.forward.map((s) => s.id)).toEqual(['contract.forward.drop-triggers', 'contract.forward.add-rest-check', 'contract.forward.delete-moved', 'contract.forward.validate-rest-check', 'contract.forward.remove-ReadPlatinumContractFromOwnTable']);
+    // Between the triggers: after the copy into support_contract goes (the CHECK would refuse its copies), before the copy out of it.
+    expect(contract.forward.map((s) => s.id)).toEqual(['contract.forward.drop-trigger-to-old', 'contract.forward.add-rest-check', 'contract.forward.drop-trigger-to-new', 'contract.forward.delete-moved', 'contract.forward.validate-rest-check', 'contract.forward.remove-ReadPlatinumContractFromOwnTable']);
     expect((contract.forward[1] as { sql: string }).sql).toContain(`ALTER TABLE "support_contract" ADD CONSTRAINT "support_contract_not_where_check" CHECK ((tier = 'platinum') IS NOT TRUE) NOT VALID;`);
-    expect(contract.forward[3]).toMatchObject({ sql: 'ALTER TABLE "support_contract" VALIDATE CONSTRAINT "support_contract_not_where_check";', ddl: false });
+    expect(contract.forward[4]).toMatchObject({ sql: 'ALTER TABLE "support_contract" VALIDATE CONSTRAINT "support_contract_not_where_check";', ddl: false });
     expect(contract.backward.map((s) => s.id)).toEqual(['contract.backward.restore-ReadPlatinumContractFromOwnTable', 'contract.backward.drop-rest-check', 'contract.backward.recreate-triggers', 'contract.backward.copy-back']);
     expect(contract.verify.map((v) => v.id)).toEqual(['moved-rows-gone', 'rest-check-valid']);
   });

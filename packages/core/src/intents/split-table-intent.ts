@@ -170,11 +170,14 @@ function buildPlan(change: SplitChange, s: sql.SplitShape, allColumns: string[])
     {
       id: 'contract',
       title: `Remove the moved rows from ${p.table}`,
-      summary: `Drop both sync triggers, make ${p.table} refuse new rows where ${p.where} (CHECK ${names.rest}), delete the ${rows} in batches (they live in ${p.into}), remove ${flag}. Due ${formatDuration(p.retention)} after cut-off.`,
+      summary: `Drop both sync triggers (${p.table} refuses new rows where ${p.where} from between the two: CHECK ${names.rest}), delete the ${rows} in batches (they live in ${p.into}), remove ${flag}. Due ${formatDuration(p.retention)} after cut-off.`,
       backout: `Drop ${names.rest}, recreate the triggers and copy the rows of ${p.into} back into ${p.table}.`,
       forward: [
-        ddl(step('contract', 'forward', 'drop-triggers'), 'drop both sync triggers', `${sql.dropTriggerSql(s, 'toOld')}\n${sql.dropTriggerSql(s, 'toNew')}`),
+        // The CHECK comes between the triggers: after the one copying into ${p.table} (whose copies it would refuse),
+        // before the one copying out of it (so a write that makes a row of ${p.table} hold the predicate is never lost).
+        ddl(step('contract', 'forward', 'drop-trigger-to-old'), `drop trigger ${names.toOld}`, sql.dropTriggerSql(s, 'toOld')),
         ddl(step('contract', 'forward', 'add-rest-check'), `refuse new rows where ${p.where} in ${p.table}: CHECK ${names.rest} NOT VALID`, sql.addRestCheckSql(s)),
+        ddl(step('contract', 'forward', 'drop-trigger-to-new'), `drop trigger ${names.toNew}`, sql.dropTriggerSql(s, 'toNew')),
         { id: step('contract', 'forward', 'delete-moved'), kind: 'backfill', description: `delete the ${rows}, in batches`, backfill: sql.deleteMoved(s) },
         { id: step('contract', 'forward', 'validate-rest-check'), kind: 'sql', description: `validate ${names.rest} (reads and writes continue)`, sql: sql.validateRestCheckSql(s), ddl: false },
         { id: step('contract', 'forward', `remove-${flag}`), kind: 'flag', description: `remove flag ${flag}`, flag, set: 'remove' },
