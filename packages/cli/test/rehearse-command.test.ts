@@ -51,6 +51,15 @@ describe('switchback rehearse: bad input exits 2 with what, where and how to fix
     expect(r.stderr).toMatch(message);
   });
 
+  it('a CHECK no generated row holds: which table, which CHECK, how to go on; the scratch database is not left behind', { timeout: SLOW_MS }, async () => {
+    fs.writeFileSync(path.join(cwd, 'product.sql'), 'CREATE TABLE product (id bigint PRIMARY KEY, price integer NOT NULL, cost integer NOT NULL, name text, CHECK (cost = price * 7));');
+    fs.writeFileSync(path.join(cwd, 'changes', 'rename-name.yaml'), 'version: 1\ntitle: Rename name\nintent: rename-column\nparams:\n  table: product\n  from: name\n  to: title\n');
+    const r = await runCli(['rehearse', 'changes/rename-name.yaml', '--schema', 'product.sql', '--rows', '50'], { cwd });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/Could generate only 0 of 50 rows of product that hold CHECK \(cost = \(price \* 7\)\) \(from 1000 drawn\)\. Rehearse with fewer --rows, or against a schema \(--schema\) with a looser CHECK\./);
+    expect(r.stderr).not.toMatch(/unexpected error|at .*\.js:\d+/);
+  });
+
   it('a change with no schema beside it and no --schema', async () => {
     fs.copyFileSync(exampleChange, path.join(cwd, 'changes', 'seed.yaml'));
     const r = await runCli(['rehearse', 'changes/seed.yaml'], { cwd });

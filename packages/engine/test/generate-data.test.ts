@@ -1,6 +1,6 @@
 /**
  * Data generation on random schemas: whatever the column types, nullability,
- * CHECK lists, unique keys and foreign keys, every table gets exactly the rows
+ * CHECK lists, ranges and other CHECKs, unique keys and foreign keys, every table gets exactly the rows
  * asked for, the database accepts them (so the constraints hold), the same
  * seed gives the same rows, and children spread one per parent.
  */
@@ -37,6 +37,10 @@ function ddl(schema: string, tables: TableSpec[]): string {
       if (c.withDefault && c.type === 'text') def += ` DEFAULT 'd'`;
       if (c.unique && !['boolean', 'jsonb', 'mood', 'smallint'].includes(c.type)) def += ' UNIQUE';
       else if (c.check && c.type === 'text') def += ` CHECK (c${j} IN ('gold', 'silver', 'it''s'))`;
+      // A range the values are drawn within, and CHECKs they are drawn until they hold.
+      else if (c.check && (c.type === 'integer' || c.type === 'bigint')) def += ` CHECK (c${j} BETWEEN 1 AND 50)`;
+      else if (c.check && c.type === 'numeric(8,2)') def += ` CHECK (c${j} < 50)`;
+      else if (c.check && c.type === 'date') def += ` CHECK (c${j} > DATE '2022-01-01' OR c${j} IS NULL)`;
       cols.push(def);
     });
     if (t.parent && i > 0) cols.push(`parent_id ${tables[i - 1]!.key === 'bigserial' ? 'bigint' : tables[i - 1]!.key} ${t.parent.nullable ? '' : 'NOT NULL'} ${t.parent.oneToOne ? 'UNIQUE' : ''} REFERENCES ${schema}.t${i - 1} (id)`);

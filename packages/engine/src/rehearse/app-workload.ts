@@ -3,7 +3,7 @@ import { errorCode, type Db, type Queryable } from '../db/db.js';
 import { equalsParam, readCatalog, type Catalog, type CatalogCheck, type CatalogTable } from './rehearsal-catalog.js';
 import { CANDIDATES, checkedInsertSql, rowNumber } from './checked-insert.js';
 import { mirrorWrite, type Run } from './dual-write.js';
-import { valueSql } from './generate-data.js';
+import { CHECKED_DRAWS, valueSql } from './generate-data.js';
 import { withPlannedConstraints } from './planned-constraints.js';
 import { columnValue, hiddenReferrer, parentColumns, requiredColumns, tablesOf, type WorkloadShape } from './workload-columns.js';
 import { accessOf, columnsOf, type AppVersion, type State } from './rehearsal-schedule.js';
@@ -65,8 +65,8 @@ export class AppWorkload {
     this.random = seededRandom(o.seed * 2 + (o.version === 'old' ? 0 : 1));
     this.shape = { plan: o.plan, version: o.version, start: o.start, seed: o.seed };
     this.log = new WriteLog(sameRowsOf(o.plan));
-    // Above every generated row, and apart per version.
-    this.counter = 2 * o.rows + (o.version === 'old' ? 0 : 500_000_000);
+    // Above every generated row (drawn among CHECKED_DRAWS × rows under a CHECK), and apart per version.
+    this.counter = (CHECKED_DRAWS + 1) * o.rows + (o.version === 'old' ? 0 : 500_000_000);
   }
 
   start(): void {
@@ -185,9 +185,22 @@ export class AppWorkload {
    */
   private checksOf(t: CatalogTable): CatalogCheck[] {
     const all = t.checks ?? [];
-    if (this.o.version === 'new') return all;
+    if (this.o.version === 'new') return [...all, ...this.leftFor(t, all)];
     const before = new Set((this.o.start.get(t.view ?? t.name)?.checks ?? []).map((k) => k.expr));
     return all.filter((k) => before.has(k.expr));
+  }
+
+  /**
+   * For the new version, the rows a split leaves in `t`: not those its new
+   * table's own CHECKs (the predicate) hold, which the version writes there.
+   */
+  private leftFor(t: CatalogTable, own: CatalogCheck[]): CatalogCheck[] {
+    const mine = new Set(own.map((k) => k.expr));
+    return sameRowsOf(this.o.plan)
+      .filter(([, table]) => table === (t.view ?? t.name))
+      .flatMap(([into]) => this.catalog?.get(into)?.checks ?? [])
+      .filter((k) => !mine.has(k.expr))
+      .map((k) => ({ expr: `NOT (${k.expr})`, columns: k.columns }));
   }
 
   private columns(t: CatalogTable, names: string[] | undefined): string[] {
@@ -351,7 +364,8 @@ export class AppWorkload {
     const key = this.pickRow(t, true);
     if (!key) return;
     const params = t.primaryKey.map((c) => key[c]);
-    const where = t.primaryKey.map((c, j) => equalsParam(t, c, j + 1)).join(' AND ');
+    // As for an update: a row that does not hold the table's CHECKs is not the version's (a split's moved row).
+    const where = [...t.primaryKey.map((c, j) => equalsParam(t, c, j + 1)), ...this.checksOf(t).map((k) => `(${k.expr})`)].join(' AND ');
     const returning = [...new Set([...t.primaryKey, ...t.foreignKeys.flatMap((f) => f.columns)])];
     const sql = `DELETE FROM ${t.sql} WHERE ${where} RETURNING ${returning.map((c) => `${ident(c)}::text AS ${ident(c)}`).join(', ')}`;
     // A row that rows of a live application table still reference cannot be deleted: the app is told so by

@@ -35,7 +35,7 @@ describe.each(where)('a workload insert under CHECKs on $name', ({ url }) => {
   });
 
   it('inserts nothing when no generated row holds the CHECK (the caller reports it)', async () => {
-    const { row } = await insertUnder('CHECK (score < 0)', 7);
+    const { row } = await insertUnder('CHECK (score * 0 = 1)', 7);
     expect(row).toBeUndefined();
   });
 });

@@ -1,10 +1,13 @@
 import { ident } from '@switchback/core';
 import type { Queryable } from '../db/db.js';
-import { parentsFirst, type Catalog, type CatalogColumn, type CatalogTable } from './rehearsal-catalog.js';
-import { UnsupportedColumnTypeError } from './rehearsal-errors.js';
+import { parentsFirst, type Catalog, type CatalogColumn, type CatalogTable, type IntegerRange } from './rehearsal-catalog.js';
+import { RehearsalInputError, UnsupportedColumnTypeError } from './rehearsal-errors.js';
 
 export const DEFAULT_REHEARSAL_ROWS = 10_000;
 export const DEFAULT_REHEARSAL_SEED = 1;
+
+/** Under CHECKs the generated values do not meet by construction, rows drawn per row kept. */
+export const CHECKED_DRAWS = 20;
 
 const literal = (s: string) => `'${s.replace(/'/g, "''")}'`;
 
@@ -44,6 +47,7 @@ function typedValue(table: CatalogTable, col: CatalogColumn, n: string, i: strin
   const tag = `${seed}:${table.name}.${col.name}:`;
   switch (col.category) {
     case 'N':
+      if (col.range) return rangedValue(col.range, n, cast, isUnique(table, col.name));
       if (t === 'smallint') return `(${n} % 30000)::smallint`;
       if (t.startsWith('numeric') || t === 'real' || t === 'double precision' || t === 'money') return `((${n} % 10000) / 100.0)${cast}`;
       return `(${n})${cast}`;
@@ -69,6 +73,14 @@ function typedValue(table: CatalogTable, col: CatalogColumn, n: string, i: strin
   }
 }
 
+/** An integer within a CHECK's bounds (`n` is the row's number, or its hash). */
+function rangedValue(r: IntegerRange, n: string, cast: string, unique: boolean): string {
+  if (r.lo !== undefined && r.hi !== undefined) return `(${r.lo} + (${n}) % ${Math.max(1, r.hi - r.lo + 1)})${cast}`;
+  // Open on one side: a unique column follows the row number (every value apart); others stay near the bound.
+  const spread = unique ? `(${n})` : `(${n}) % 30000`;
+  return r.lo !== undefined ? `(${r.lo} + ${spread})${cast}` : `(${r.hi} - ${spread})${cast}`;
+}
+
 export interface GeneratedTable {
   table: string;
   rows: number;
@@ -87,7 +99,17 @@ export async function generateData(db: Queryable, catalog: Catalog, o: { rows: n
   for (const name of parentsFirst(catalog, catalog.keys())) {
     const t0 = Date.now();
     const table = catalog.get(name)!;
-    await db.exec(await insertSql(db, catalog, table, o.rows, o.seed));
+    const sql = await insertSql(db, catalog, table, o.rows, o.seed);
+    let made: number;
+    try {
+      made = (await db.query(sql)).rowCount;
+    } catch (e) {
+      throw new RehearsalInputError(`Could not generate rows for ${name}: ${e instanceof Error ? e.message : String(e)}. Rehearse against a schema (--schema) without the constraint that refuses them.`);
+    }
+    if (made < o.rows) {
+      const checks = table.checks?.map((k) => k.expr).join(' AND ');
+      throw new RehearsalInputError(checks ? `Could generate only ${made} of ${o.rows} rows of ${name} that hold CHECK ${checks} (from ${o.rows * CHECKED_DRAWS} drawn). Rehearse with fewer --rows, or against a schema (--schema) with a looser CHECK.` : `Could generate only ${made} of ${o.rows} rows of ${name}: a table it references has no rows.`);
+    }
     done.push({ table: name, rows: o.rows, ms: Date.now() - t0 });
     o.onTable?.(done[done.length - 1]!);
   }
@@ -96,10 +118,12 @@ export async function generateData(db: Queryable, catalog: Catalog, o: { rows: n
   return done;
 }
 
+const unquoted = (quoted: string) => (quoted.startsWith('"') ? quoted.slice(1, -1).replace(/""/g, '"') : quoted);
+
 async function insertSql(db: Queryable, catalog: Catalog, table: CatalogTable, rows: number, seed: number): Promise<string> {
   const names: string[] = [];
   const exprs: string[] = [];
-  const joins: string[] = [];
+  const joins: ((row: string) => string)[] = [];
   const byFk = new Map<string, string>();
   for (const [k, fk] of table.foreignKeys.entries()) {
     const parent = catalog.get(fk.table);
@@ -114,15 +138,24 @@ async function insertSql(db: Queryable, catalog: Catalog, table: CatalogTable, r
     const count = Math.max(1, n[0]!.n);
     const alias = `p${k}`;
     const refs = fk.references.map(ident).join(', ');
-    joins.push(`JOIN (SELECT ${refs}, row_number() OVER (ORDER BY ${refs}) AS rn FROM ${parent.sql}) AS ${alias} ON ${alias}.rn = (g.i - 1) % ${count} + 1`);
+    joins.push((row) => `JOIN (SELECT ${refs}, row_number() OVER (ORDER BY ${refs}) AS rn FROM ${parent.sql}) AS ${alias} ON ${alias}.rn = (${row} - 1) % ${count} + 1`);
     fk.columns.forEach((c, j) => byFk.set(c, `${alias}.${ident(fk.references[j]!)}`));
   }
+  const own: string[] = [];
   for (const col of table.columns) {
     const v = byFk.get(col.name) ?? valueSql(table, col, 'g.i', seed);
     if (v === undefined) continue;
     names.push(ident(col.name));
     exprs.push(v);
+    if (!byFk.has(col.name)) own.push(col.name);
   }
   if (!names.length) return `INSERT INTO ${table.sql} SELECT FROM generate_series(1, ${rows})`;
-  return `INSERT INTO ${table.sql} (${names.join(', ')})\nSELECT ${exprs.join(',\n       ')}\n  FROM generate_series(1, ${rows}) AS g(i)\n  ${joins.join('\n  ')}`;
+  const checks = (table.checks ?? []).filter((k) => k.columns.every((c) => own.includes(c)));
+  if (!checks.length) return `INSERT INTO ${table.sql} (${names.join(', ')})\nSELECT ${exprs.join(',\n       ')}\n  FROM generate_series(1, ${rows}) AS g(i)\n  ${joins.map((j) => j('g.i')).join('\n  ')}`;
+  // CHECKs the values do not meet by construction: draw more rows, keep the first that hold them, and give the
+  // kept rows their parents by their rank (one child per parent still).
+  const drawn = `SELECT ${exprs.flatMap((e, k) => (own.includes(unquoted(names[k]!)) ? [`${e} AS ${names[k]}`] : [])).join(', ')}, g.i AS "__draw" FROM generate_series(1, ${rows * CHECKED_DRAWS}) AS g(i)`;
+  const kept = `SELECT *, row_number() OVER (ORDER BY "__draw") AS "__rank" FROM (SELECT * FROM (${drawn}) AS drawn WHERE ${checks.map((k) => `(${k.expr})`).join(' AND ')} ORDER BY "__draw" LIMIT ${rows}) AS kept`;
+  const values = names.map((n, k) => (own.includes(unquoted(n)) ? `k.${n}` : exprs[k]!));
+  return `INSERT INTO ${table.sql} (${names.join(', ')})\nSELECT ${values.join(', ')}\n  FROM (${kept}) AS k\n  ${joins.map((j) => j('k."__rank"')).join('\n  ')}`;
 }

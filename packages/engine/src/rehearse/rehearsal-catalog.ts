@@ -36,6 +36,8 @@ export interface CatalogColumn {
   auto: boolean;
   /** Values allowed by a simple `CHECK (col IN (...))` or `CHECK (col = value)`, or an enum's values. */
   allowed?: string[];
+  /** Inclusive bounds of an integer column under a CHECK of comparisons with numbers (`BETWEEN 1 AND 100`, `> 0`). */
+  range?: IntegerRange;
 }
 
 export interface CatalogCheck {
@@ -108,9 +110,12 @@ SELECT n.nspname, c.relname, 'u', ARRAY(SELECT a.attname::text FROM unnest(i.ind
     else {
       const checked = r.columns.length === 1 ? checkedValues(r.def) : undefined;
       const col = t.columns.find((c) => c.name === r.columns[0]);
+      const range = r.columns.length === 1 && col && INTEGER_TYPES.includes(col.type) ? checkedRange(r.def) : undefined;
       if (checked && col) {
         col.allowed = checked.values;
         if (checked.notNull) col.nullable = false;
+      } else if (range && col) {
+        col.range = { ...col.range, ...range };
       } else {
         const expr = checkCondition(r.def);
         if (expr) (t.checks ??= []).push({ expr, columns: r.columns });
@@ -167,9 +172,40 @@ export function checkedValues(def: string): { values: string[]; notNull: boolean
   if (expr === undefined) return undefined;
   const isTrue = /^\((.*)\) IS TRUE$/s.exec(unwrap(expr))?.[1];
   const inner = unwrap(isTrue ?? expr);
-  const equal = /^[^'=]+ = (?:'((?:[^']|'')*)'|(-?\d+(?:\.\d+)?))(?:::[a-z ]+(?:\([\d, ]+\))?)?$/i.exec(inner);
+  // The column itself (`tier`, `(kind)::text`) on the left: not an expression of it.
+  const equal = /^\(?"?[A-Za-z_][\w$]*"?\)?(?:::[a-z ]+(?:\([\d, ]+\))?)? = (?:'((?:[^']|'')*)'|(-?\d+(?:\.\d+)?))(?:::[a-z ]+(?:\([\d, ]+\))?)?$/i.exec(inner);
   const values = equal ? [equal[1]?.replace(/''/g, "'") ?? equal[2]!] : allowedValues(def);
   return values ? { values, notNull: isTrue !== undefined } : undefined;
+}
+
+export interface IntegerRange {
+  lo?: number;
+  hi?: number;
+}
+
+const INTEGER_TYPES = ['smallint', 'integer', 'bigint'];
+
+/**
+ * The bounds of a CHECK on one integer column made of comparisons with
+ * integers, as PostgreSQL prints it: `CHECK (((qty >= 1) AND (qty <= 100)))`
+ * (a BETWEEN) → { lo: 1, hi: 100 }; `CHECK ((qty > 0))` → { lo: 1 }.
+ * Undefined for anything else.
+ */
+export function checkedRange(def: string): IntegerRange | undefined {
+  const expr = checkCondition(def);
+  if (expr === undefined) return undefined;
+  // Comparisons joined by AND only, however PostgreSQL nests their parentheses.
+  const flat = expr.replace(/[()]/g, ' ').trim();
+  if (/\b(?:OR|NOT|IS)\b/i.test(flat)) return undefined;
+  const range: IntegerRange = {};
+  for (const term of flat.split(/\s+AND\s+/i).map((x) => x.trim())) {
+    const m = /^"?[A-Za-z_][\w$]*"?\s*(>=|>|<=|<)\s*(\d+)(?:::[a-z ]+)?$/i.exec(term);
+    if (!m) return undefined;
+    const n = Number(m[2]);
+    if (m[1] === '>=' || m[1] === '>') range.lo = Math.max(range.lo ?? -Infinity, m[1] === '>' ? n + 1 : n);
+    else range.hi = Math.min(range.hi ?? Infinity, m[1] === '<' ? n - 1 : n);
+  }
+  return range;
 }
 
 /** The condition of a CHECK as pg_get_constraintdef prints it: `CHECK ((a > 0)) NOT VALID` → `(a > 0)`. */

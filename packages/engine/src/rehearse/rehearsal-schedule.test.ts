@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { planChange, parseChangeFile, type Plan } from '@switchback/core';
 import { accessOf, cellApplies, columnsOf, edgeTarget, mayRun, notNullOf, rehearsalSchedule, shapeColumn, versionWindows } from './rehearsal-schedule.js';
-import { allowedValues, checkedValues } from './rehearsal-catalog.js';
+import { allowedValues, checkedRange, checkedValues } from './rehearsal-catalog.js';
 
 const seedPlan = (sync: 'trigger' | 'app' = 'trigger'): Plan => {
   const parsed = parseChangeFile(
@@ -137,5 +137,20 @@ describe('checkedValues', () => {
     ["CHECK ((((tier = 'x'::text) OR (tier = 'y'::text)) IS TRUE))", undefined],
     ["CHECK (((tier = 'x'::text) OR (tier IS NULL)))", undefined],
     ['CHECK ((n >= 0))', undefined],
+    ['CHECK (((score * 0) = 1))', undefined],
+    ["CHECK ((lower(code) = 'x'::text))", undefined],
   ])('%s', (def, want) => expect(checkedValues(def)).toEqual(want));
+});
+
+describe('checkedRange', () => {
+  it.each([
+    ['CHECK (((price >= 1) AND (price <= 100)))', { lo: 1, hi: 100 }],
+    ['CHECK ((qty > 0))', { lo: 1 }],
+    ['CHECK ((qty < 10)) NOT VALID', { hi: 9 }],
+    ['CHECK ((((n > 2) AND (n < 9)) AND (n >= 4)))', { lo: 4, hi: 8 }],
+    ['CHECK ((price > cost))', undefined],
+    ["CHECK ((n > '-5'::integer))", undefined],
+    ['CHECK (((n % 2) = 0))', undefined],
+    ['CHECK (((n >= 1) OR (n IS NULL)))', undefined],
+  ])('%s', (def, want) => expect(checkedRange(def)).toEqual(want));
 });
