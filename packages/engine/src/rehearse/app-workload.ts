@@ -1,6 +1,6 @@
 import { ident, seededRandom, type Plan } from '@switchback/core';
 import { errorCode, type Db, type Queryable } from '../db/db.js';
-import { equalsParam, readCatalog, type Catalog, type CatalogCheck, type CatalogTable } from './rehearsal-catalog.js';
+import { equalsParam, holdSql, readCatalog, type Catalog, type CatalogCheck, type CatalogTable } from './rehearsal-catalog.js';
 import { CANDIDATES, checkedInsertSql, rowNumber } from './checked-insert.js';
 import { mirrorWrite, type Run } from './dual-write.js';
 import { CHECKED_DRAWS, valueSql } from './generate-data.js';
@@ -47,6 +47,8 @@ export interface WorkloadOptions {
  */
 export class AppWorkload {
   readonly log: WriteLog;
+  /** A split's tables, [new table, old table]: they hold the same rows. */
+  private readonly sameRows: [string, string][];
   readonly failures: WorkloadFailure[] = [];
   ops = 0;
   reads = 0;
@@ -64,7 +66,8 @@ export class AppWorkload {
   constructor(private readonly o: WorkloadOptions) {
     this.random = seededRandom(o.seed * 2 + (o.version === 'old' ? 0 : 1));
     this.shape = { plan: o.plan, version: o.version, start: o.start, seed: o.seed };
-    this.log = new WriteLog(sameRowsOf(o.plan));
+    this.sameRows = sameRowsOf(o.plan);
+    this.log = new WriteLog(this.sameRows);
     // Above every generated row (drawn among CHECKED_DRAWS × rows under a CHECK), and apart per version.
     this.counter = (CHECKED_DRAWS + 1) * o.rows + (o.version === 'old' ? 0 : 500_000_000);
   }
@@ -196,11 +199,21 @@ export class AppWorkload {
    */
   private leftFor(t: CatalogTable, own: CatalogCheck[]): CatalogCheck[] {
     const mine = new Set(own.map((k) => k.expr));
-    return sameRowsOf(this.o.plan)
+    return this.sameRows
       .filter(([, table]) => table === (t.view ?? t.name))
       .flatMap(([into]) => this.catalog?.get(into)?.checks ?? [])
       .filter((k) => !mine.has(k.expr))
       .map((k) => ({ expr: `NOT (${k.expr})`, columns: k.columns }));
+  }
+
+  /**
+   * The row of `t` whose key is given from parameter `first` on, if it holds
+   * `checks` (the table's CHECKs as the version knows them): a row that does not (a
+   * split's moved row not yet deleted) is not the version's to update or delete.
+   */
+  private rowWhere(t: CatalogTable, first: number, checks: CatalogCheck[]): string {
+    const key = t.primaryKey.map((c, j) => equalsParam(t, c, j + first)).join(' AND ');
+    return checks.length ? `${key} AND ${holdSql(checks)}` : key;
   }
 
   private columns(t: CatalogTable, names: string[] | undefined): string[] {
@@ -327,7 +340,8 @@ export class AppWorkload {
     const key = this.pickRow(t, false);
     if (!key) return;
     // Keys stay, and so do the columns of a CHECK the values do not meet by construction (a split's predicate).
-    const fixed = new Set([...t.foreignKeys.flatMap((f) => f.columns), ...this.checksOf(t).flatMap((k) => k.columns)]);
+    const checks = this.checksOf(t);
+    const fixed = new Set([...t.foreignKeys.flatMap((f) => f.columns), ...checks.flatMap((k) => k.columns)]);
     const cols = this.columns(t, columnsOf(this.o.plan, this.o.version, name)).filter((c) => !t.primaryKey.includes(c) && !fixed.has(c));
     const values: string[] = [];
     const written: string[] = [];
@@ -340,8 +354,7 @@ export class AppWorkload {
     }
     if (!written.length) return;
     const params: unknown[] = [++this.counter, ...t.primaryKey.map((c) => key[c])];
-    // A row that does not hold the table's CHECKs is not the version's to update (a split's moved row not yet deleted).
-    const where = [...t.primaryKey.map((c, j) => equalsParam(t, c, j + 2)), ...this.checksOf(t).map((k) => `(${k.expr})`)].join(' AND ');
+    const where = this.rowWhere(t, 2, checks);
     const returning = [...new Set([...t.primaryKey, ...t.foreignKeys.flatMap((f) => f.columns), ...written])].map((c) => `${ident(c)}::text AS ${ident(c)}`).join(', ');
     const sets = written.map((c, i) => `${ident(c)} = ${values[i]}`).join(', ');
     const sql = rowPerParent(t) ? upsertSql(t, written, values, returning) : `UPDATE ${t.sql} SET ${sets} WHERE ${where} RETURNING ${returning}`;
@@ -364,8 +377,7 @@ export class AppWorkload {
     const key = this.pickRow(t, true);
     if (!key) return;
     const params = t.primaryKey.map((c) => key[c]);
-    // As for an update: a row that does not hold the table's CHECKs is not the version's (a split's moved row).
-    const where = [...t.primaryKey.map((c, j) => equalsParam(t, c, j + 1)), ...this.checksOf(t).map((k) => `(${k.expr})`)].join(' AND ');
+    const where = this.rowWhere(t, 1, this.checksOf(t));
     const returning = [...new Set([...t.primaryKey, ...t.foreignKeys.flatMap((f) => f.columns)])];
     const sql = `DELETE FROM ${t.sql} WHERE ${where} RETURNING ${returning.map((c) => `${ident(c)}::text AS ${ident(c)}`).join(', ')}`;
     // A row that rows of a live application table still reference cannot be deleted: the app is told so by

@@ -1,5 +1,5 @@
 import { ident } from '@switchback/core';
-import type { CatalogCheck, CatalogTable } from './rehearsal-catalog.js';
+import { holdSql, type CatalogCheck, type CatalogTable } from './rehearsal-catalog.js';
 import { isUnique } from './generate-data.js';
 
 /** Rows drawn per insert into a table with CHECKs the values do not meet by construction. */
@@ -25,9 +25,8 @@ export function rowNumber(t: CatalogTable, checks: CatalogCheck[], column: strin
 export function checkedInsertSql(target: string, columns: string[], exprs: string[], checks: CatalogCheck[], returning: string): string {
   const names = columns.map(ident);
   // Every value from a parent row: the row number is not needed, but its parameter must still have a type.
-  const typed = exprs.some((e) => /\$1\b/.test(e)) ? [] : ['$1::bigint IS NOT NULL'];
-  if (!checks.length) return `INSERT INTO ${target} (${names.join(', ')}) SELECT ${exprs.join(', ')}${typed.length ? ` WHERE ${typed[0]}` : ''} RETURNING ${returning}`;
+  const typed = exprs.some((e) => /\$1\b/.test(e)) ? '' : '$1::bigint IS NOT NULL';
+  if (!checks.length) return `INSERT INTO ${target} (${names.join(', ')}) SELECT ${exprs.join(', ')}${typed && ` WHERE ${typed}`} RETURNING ${returning}`;
   const candidates = `SELECT ${exprs.map((e, k) => `${e} AS ${names[k]}`).join(', ')} FROM generate_series(0, ${CANDIDATES - 1}) AS g`;
-  const holds = [...checks.map((c) => `(${c.expr})`), ...typed].join(' AND ');
-  return `INSERT INTO ${target} (${names.join(', ')}) SELECT ${names.join(', ')} FROM (${candidates}) AS candidate WHERE ${holds} LIMIT 1 RETURNING ${returning}`;
+  return `INSERT INTO ${target} (${names.join(', ')}) SELECT ${names.join(', ')} FROM (${candidates}) AS candidate WHERE ${holdSql(checks)}${typed && ` AND ${typed}`} LIMIT 1 RETURNING ${returning}`;
 }

@@ -1,6 +1,6 @@
 import { ident } from '@switchback/core';
 import type { Queryable } from '../db/db.js';
-import { parentsFirst, type Catalog, type CatalogColumn, type CatalogTable, type IntegerRange } from './rehearsal-catalog.js';
+import { holdSql, parentsFirst, type Catalog, type CatalogColumn, type CatalogTable, type IntegerRange } from './rehearsal-catalog.js';
 import { RehearsalInputError, UnsupportedColumnTypeError } from './rehearsal-errors.js';
 
 export const DEFAULT_REHEARSAL_ROWS = 10_000;
@@ -11,6 +11,11 @@ export const CHECKED_DRAWS = 20;
 
 const literal = (s: string) => `'${s.replace(/'/g, "''")}'`;
 
+/** A column of the key or of a unique set: its value follows the row number, so the set is unique as a whole. */
+export function isUnique(table: CatalogTable, column: string): boolean {
+  return table.unique.some((u) => u.includes(column)) || table.primaryKey.includes(column);
+}
+
 /**
  * A SQL expression for a value of `col` in row `i` (a bigint SQL expression),
  * deterministic in (`seed`, column, i) and valid for the column: its type,
@@ -18,11 +23,6 @@ const literal = (s: string) => `'${s.replace(/'/g, "''")}'`;
  * Undefined when the database should fill it (serial, identity, generated).
  * The workloads use the same expressions, so what they write is valid too.
  */
-/** A column of the key or of a unique set: its value follows the row number, so the set is unique as a whole. */
-export function isUnique(table: CatalogTable, column: string): boolean {
-  return table.unique.some((u) => u.includes(column)) || table.primaryKey.includes(column);
-}
-
 export function valueSql(table: CatalogTable, col: CatalogColumn, i: string, seed: number, o: { notNull?: boolean } = {}): string | undefined {
   if (col.auto) return undefined;
   const idx = table.columns.indexOf(col);
@@ -118,8 +118,6 @@ export async function generateData(db: Queryable, catalog: Catalog, o: { rows: n
   return done;
 }
 
-const unquoted = (quoted: string) => (quoted.startsWith('"') ? quoted.slice(1, -1).replace(/""/g, '"') : quoted);
-
 async function insertSql(db: Queryable, catalog: Catalog, table: CatalogTable, rows: number, seed: number): Promise<string> {
   const names: string[] = [];
   const exprs: string[] = [];
@@ -141,21 +139,22 @@ async function insertSql(db: Queryable, catalog: Catalog, table: CatalogTable, r
     joins.push((row) => `JOIN (SELECT ${refs}, row_number() OVER (ORDER BY ${refs}) AS rn FROM ${parent.sql}) AS ${alias} ON ${alias}.rn = (${row} - 1) % ${count} + 1`);
     fk.columns.forEach((c, j) => byFk.set(c, `${alias}.${ident(fk.references[j]!)}`));
   }
-  const own: string[] = [];
+  const columns: string[] = [];
   for (const col of table.columns) {
     const v = byFk.get(col.name) ?? valueSql(table, col, 'g.i', seed);
     if (v === undefined) continue;
+    columns.push(col.name);
     names.push(ident(col.name));
     exprs.push(v);
-    if (!byFk.has(col.name)) own.push(col.name);
   }
+  const own = columns.filter((c) => !byFk.has(c));
   if (!names.length) return `INSERT INTO ${table.sql} SELECT FROM generate_series(1, ${rows})`;
   const checks = (table.checks ?? []).filter((k) => k.columns.every((c) => own.includes(c)));
   if (!checks.length) return `INSERT INTO ${table.sql} (${names.join(', ')})\nSELECT ${exprs.join(',\n       ')}\n  FROM generate_series(1, ${rows}) AS g(i)\n  ${joins.map((j) => j('g.i')).join('\n  ')}`;
   // CHECKs the values do not meet by construction: draw more rows, keep the first that hold them, and give the
   // kept rows their parents by their rank (one child per parent still).
-  const drawn = `SELECT ${exprs.flatMap((e, k) => (own.includes(unquoted(names[k]!)) ? [`${e} AS ${names[k]}`] : [])).join(', ')}, g.i AS "__draw" FROM generate_series(1, ${rows * CHECKED_DRAWS}) AS g(i)`;
-  const kept = `SELECT *, row_number() OVER (ORDER BY "__draw") AS "__rank" FROM (SELECT * FROM (${drawn}) AS drawn WHERE ${checks.map((k) => `(${k.expr})`).join(' AND ')} ORDER BY "__draw" LIMIT ${rows}) AS kept`;
-  const values = names.map((n, k) => (own.includes(unquoted(n)) ? `k.${n}` : exprs[k]!));
+  const drawn = `SELECT ${exprs.flatMap((e, k) => (own.includes(columns[k]!) ? [`${e} AS ${names[k]}`] : [])).join(', ')}, g.i AS "__draw" FROM generate_series(1, ${rows * CHECKED_DRAWS}) AS g(i)`;
+  const kept = `SELECT *, row_number() OVER (ORDER BY "__draw") AS "__rank" FROM (SELECT * FROM (${drawn}) AS drawn WHERE ${holdSql(checks)} ORDER BY "__draw" LIMIT ${rows}) AS kept`;
+  const values = names.map((n, k) => (own.includes(columns[k]!) ? `k.${n}` : exprs[k]!));
   return `INSERT INTO ${table.sql} (${names.join(', ')})\nSELECT ${values.join(', ')}\n  FROM (${kept}) AS k\n  ${joins.map((j) => j('k."__rank"')).join('\n  ')}`;
 }

@@ -46,6 +46,11 @@ export interface CatalogCheck {
   columns: string[];
 }
 
+/** SQL that holds when every one of `checks` does: `(a) AND (b)`. */
+export function holdSql(checks: CatalogCheck[]): string {
+  return checks.map((k) => `(${k.expr})`).join(' AND ');
+}
+
 export interface CatalogForeignKey {
   columns: string[];
   table: string;
