@@ -1,12 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import pg from 'pg';
 import { advance, changeStatus, registerChange, type Db } from '@switchback/engine';
 import { schemaSql, seedSql, SupportDeskApp } from '@switchback/example-support-desk';
 import { demoChange } from '../../cli/src/demo/demo-change.js';
 import { serverTarget, targets, type TestDatabase } from '../../../test-support/databases.js';
+import { advanceAgainstOpenWriter, exec } from './intent-lifecycle.js';
 
 const SCHEMA = 'desk';
-const exec = { actor: 'test', propagationMs: 0 };
 
 async function targetValue(db: Db, id: number): Promise<{ tier: string | null; end_date: string | null }> {
   const { rows } = await db.query<{ tier: string | null; end_date: string | null }>(`SELECT tier, to_char(end_date, 'YYYY-MM-DD') AS end_date FROM ${SCHEMA}.support_customer WHERE id = $1`, [id]);
@@ -28,17 +27,10 @@ describe.runIf(serverTarget)('backfill against concurrent writers on the server'
     await registerChange(t.db, demoChange(SCHEMA, sync, id), 'test');
     await advance(t.db, id, { ...exec, to: 'dual-write' });
     // A writer updates customer 1500 in both shapes (app) or the old one (trigger copies it) and holds its transaction open.
-    const writer = new pg.Client({ connectionString: t.url });
-    await writer.connect();
-    await writer.query('BEGIN');
-    await writer.query(`UPDATE ${SCHEMA}.support_contract SET tier = 'newest', end_date = '2030-01-01' WHERE customer_id = 1500`);
-    if (sync === 'app') await writer.query(`UPDATE ${SCHEMA}.support_customer SET tier = 'newest', end_date = '2030-01-01' WHERE id = 1500`);
+    const writes = [`UPDATE ${SCHEMA}.support_contract SET tier = 'newest', end_date = '2030-01-01' WHERE customer_id = 1500`];
+    if (sync === 'app') writes.push(`UPDATE ${SCHEMA}.support_customer SET tier = 'newest', end_date = '2030-01-01' WHERE id = 1500`);
     // The backfill reaches row 1500, waits for the writer's row lock, and must copy the newest value, not the one it would have read before.
-    const backfill = advance(t.db, id, { ...exec, to: 'backfill' });
-    await new Promise((r) => setTimeout(r, 500));
-    await writer.query('COMMIT');
-    await writer.end();
-    const r = await backfill;
+    const r = await advanceAgainstOpenWriter(t, id, 'backfill', writes);
     expect(r.outcome, r.reason).toBe('succeeded');
     expect(await targetValue(t.db, 1500)).toEqual({ tier: 'newest', end_date: '2030-01-01' });
     // Right the first time: no verification failure that a repair pass had to fix.

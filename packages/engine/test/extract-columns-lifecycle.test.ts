@@ -1,8 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import pg from 'pg';
 import { advance, registerChange } from '@switchback/engine';
 import { serverTarget, type TestDatabase } from '../../../test-support/databases.js';
-import { changeFrom, deskDatabase, describeLifecycles, exec, readBy, WriteLog, type LifecycleCase } from './intent-lifecycle.js';
+import { advanceAgainstOpenWriter, changeFrom, deskDatabase, describeLifecycles, exec, readBy, WriteLog, type LifecycleCase } from './intent-lifecycle.js';
 
 const S = 'desk';
 
@@ -77,16 +76,8 @@ describe.runIf(serverTarget)('extract-columns backfill against a concurrent writ
     // Customer 1500 has neither column, so the trigger gave it no customer_address row.
     await t.db.exec(`UPDATE ${S}.support_customer SET address = NULL, company_name = NULL WHERE id = 1500`);
     // The previous version gives it an address; the trigger inserts its row, and the transaction stays open.
-    const writer = new pg.Client({ connectionString: t.url });
-    await writer.connect();
-    await writer.query('BEGIN');
-    await writer.query(`UPDATE ${S}.support_customer SET address = 'first' WHERE id = 1500`);
     // The batch waits for the writer's row lock; its snapshot predates the row the trigger inserted.
-    const backfill = advance(t.db, id, { ...exec, to: 'backfill' });
-    await new Promise((r) => setTimeout(r, 500));
-    await writer.query('COMMIT');
-    await writer.end();
-    const r = await backfill;
+    const r = await advanceAgainstOpenWriter(t, id, 'backfill', [`UPDATE ${S}.support_customer SET address = 'first' WHERE id = 1500`]);
     expect(r.outcome, r.reason).toBe('succeeded');
     const { rows } = await t.db.query<{ address: string }>(`SELECT address FROM ${S}.customer_address WHERE customer_id = 1500`);
     expect(rows).toEqual([{ address: 'first' }]);

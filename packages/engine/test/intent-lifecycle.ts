@@ -7,12 +7,30 @@
  * queries and writes) and checks what every phase promises.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import pg from 'pg';
 import { parseChangeFile, type ChangeSpec, type PhaseId, type Plan } from '@switchback/core';
 import { advance, changeStatus, getChange, registerChange, rollback, verifyLedger, type Db, type Queryable } from '@switchback/engine';
 import { schemaSql, seedSql } from '@switchback/example-support-desk';
 import { targets, type TestDatabase, type TestTarget } from '../../../test-support/databases.js';
 
 export const exec = { actor: 'test', propagationMs: 0 };
+
+/**
+ * Advance `id` to `to` while another session holds the row locks its
+ * `statements` take, committing them after 500 ms: the step meets the locks
+ * and must wait for them, then see what they wrote (a server database).
+ */
+export async function advanceAgainstOpenWriter(t: TestDatabase, id: string, to: PhaseId, statements: string[]): Promise<Awaited<ReturnType<typeof advance>>> {
+  const writer = new pg.Client({ connectionString: t.url });
+  await writer.connect();
+  await writer.query('BEGIN');
+  for (const sql of statements) await writer.query(sql);
+  const transition = advance(t.db, id, { ...exec, to });
+  await new Promise((r) => setTimeout(r, 500));
+  await writer.query('COMMIT');
+  await writer.end();
+  return transition;
+}
 
 /** A change file's text as the engine takes it; fails the test on any problem. */
 export function changeFrom(yaml: string, id: string): ChangeSpec {
